@@ -1,0 +1,92 @@
+// The `stylist` command: batch work for stylists and the measurements the README and the *.md reports quote.
+// With --json, the last line printed is one JSON object.
+import path from 'node:path';
+import { openCore } from '../core.ts';
+import { GENERATED_MODELS_DIR, RENDERER_DIST_DIR, defaultLibraryDir } from '../paths.ts';
+import { startBridge } from '../bridge/http-bridge.ts';
+import { expandPaths } from '../library/import-sources.ts';
+import { UsageError, parseArgs, stringFlag } from './args.ts';
+import type { ParsedArgs } from './args.ts';
+import pkg from '../../../package.json' with { type: 'json' };
+
+const USAGE = `stylist <command>
+
+  serve [--library DIR] [--port N]     serve the app's window on 127.0.0.1 (the browser fallback)
+  import <path...> [--library DIR] [--person NAME] [--json]
+                                       import photos (files or folders) into a person's wardrobe
+`;
+
+const COMMANDS: Record<string, (args: ParsedArgs) => Promise<void>> = {
+  serve: serveCommand,
+  import: importCommand,
+};
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const [command] = args.positionals;
+  if (!command || args.flags.has('help')) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const run = COMMANDS[command];
+  if (!run) throw new UsageError(`unknown command: ${command}`);
+  args.positionals.shift();
+  await run(args);
+}
+
+function openLibrary(args: ParsedArgs, shell: 'browser' = 'browser') {
+  return openCore({
+    libraryDir: stringFlag(args, 'library', defaultLibraryDir()),
+    modelDir: stringFlag(args, 'models', GENERATED_MODELS_DIR),
+    shell,
+    version: pkg.version,
+    log: (m) => console.error(`[core] ${m}`),
+  });
+}
+
+async function serveCommand(args: ParsedArgs): Promise<void> {
+  const core = openLibrary(args);
+  const bridge = await startBridge({ core, staticDir: RENDERER_DIST_DIR, port: Number(stringFlag(args, 'port', '0')) });
+  console.log(`Library: ${core.services.files.root}`);
+  console.log(`The stylist is running in your browser at:\n\n  ${bridge.pageUrl}\n`);
+  console.log(`STYLIST_URL=${bridge.pageUrl}`);
+  const stop = async () => {
+    await bridge.close();
+    await core.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function importCommand(args: ParsedArgs): Promise<void> {
+  if (args.positionals.length === 0) throw new UsageError('import needs at least one file or folder');
+  const core = openLibrary(args);
+  try {
+    const { repo } = core.services;
+    const personName = stringFlag(args, 'person', 'Me');
+    const person = repo.listPeople().find((p) => p.name === personName) ?? repo.createPerson(personName);
+    const job = core.services.startImport(person.id, await expandPaths(args.positionals.map((p) => path.resolve(p))));
+    const timer = setInterval(() => {
+      const p = job.snapshot();
+      process.stderr.write(`\r${p.done}/${p.total} imported ${p.imported}, duplicates ${p.duplicates}, failed ${p.failed.length}, ${p.rate}/s   `);
+    }, 500);
+    const result = await job.finished;
+    clearInterval(timer);
+    process.stderr.write('\n');
+    for (const f of result.failed) console.error(`failed: ${f.file}: ${f.error}`);
+    const summary = { person: person.name, imported: result.imported, duplicates: result.duplicates, failed: result.failed.length, total: result.total, provider: core.services.provider() };
+    console.log(args.flags.has('json') ? JSON.stringify(summary) : `Imported ${summary.imported} of ${summary.total} (duplicates ${summary.duplicates}, failed ${summary.failed}) into ${person.name}'s wardrobe.`);
+  } finally {
+    await core.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`stylist: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  console.error(`stylist: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+// The app's core: everything that computes, with no Electron in sight. The shell (Electron or the
+// loopback bridge) opens one Core per library and hands it every call from the window.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { AppInfo } from '../../shared/api.ts';
+import { openDatabase } from './db/database.ts';
+import { ItemsRepo } from './library/items-repo.ts';
+import { LibraryFiles } from './library/library-files.ts';
+import type { MediaKind } from './library/library-files.ts';
+import { ImportJob } from './library/importer.ts';
+import type { ImportSource } from './library/import-sources.ts';
+import { Backbone } from './vision/backbone.ts';
+import { createDispatch } from './api/dispatch.ts';
+import type { Dispatch } from './api/dispatch.ts';
+import { createHandlers } from './api/handlers.ts';
+
+export interface CoreOptions {
+  libraryDir: string;
+  /** Folder holding the provisioned backbone (mobilenet_v2_imagenet.onnx) and imagenet_labels.txt. */
+  modelDir: string;
+  shell: AppInfo['shell'];
+  version: string;
+  log?: (message: string) => void;
+}
+
+export const BACKBONE_FILE = 'mobilenet_v2_imagenet.onnx';
+export const LABELS_FILE = 'imagenet_labels.txt';
+
+export interface CoreServices {
+  version: string;
+  shell: AppInfo['shell'];
+  db: Database;
+  repo: ItemsRepo;
+  files: LibraryFiles;
+  imports: Map<string, ImportJob>;
+  provider(): string | null;
+  startImport(personId: number, sources: ImportSource[]): ImportJob;
+}
+
+export interface Core {
+  dispatch: Dispatch;
+  services: CoreServices;
+  /** The file behind a media URL, or null when there is none (bad hash, unknown item). */
+  mediaFile(kind: MediaKind, sha256: string): string | null;
+  close(): Promise<void>;
+}
+
+export function openCore(options: CoreOptions): Core {
+  const log = options.log ?? (() => {});
+  const files = new LibraryFiles(options.libraryDir);
+  const db = openDatabase(files.databasePath);
+  const repo = new ItemsRepo(db);
+  const modelPath = path.join(options.modelDir, BACKBONE_FILE);
+  const labelsPath = path.join(options.modelDir, LABELS_FILE);
+  if (!fs.existsSync(modelPath) || !fs.existsSync(labelsPath)) {
+    db.close();
+    throw new Error(`The image model is not provisioned: ${modelPath} is missing. Run \`npm run provision\` (see README).`);
+  }
+  const labels = fs.readFileSync(labelsPath, 'utf8').split('\n').map((l) => l.trim());
+  // Loaded on first import, behind one promise so concurrent imports share one worker.
+  let backbone: Promise<Backbone> | null = null;
+  let loaded: Backbone | null = null;
+  const getBackbone = () => {
+    backbone ??= Backbone.open({ modelPath }).then(
+      (b) => {
+        loaded = b;
+        log(`image model loaded on execution provider: ${b.provider}`);
+        return b;
+      },
+      (error: unknown) => {
+        backbone = null;
+        throw error;
+      },
+    );
+    return backbone;
+  };
+  const imports = new Map<string, ImportJob>();
+  const services: CoreServices = {
+    version: options.version,
+    shell: options.shell,
+    db,
+    repo,
+    files,
+    imports,
+    provider: () => loaded?.provider ?? null,
+    startImport(personId, sources) {
+      const job = new ImportJob({ repo, files, backbone: getBackbone, labels }, personId, sources);
+      imports.set(job.id, job);
+      return job;
+    },
+  };
+  const dispatch = createDispatch(createHandlers(services), (method, error) => log(`${method} failed: ${error instanceof Error ? error.stack : String(error)}`));
+  return {
+    dispatch,
+    services,
+    mediaFile(kind, sha256) {
+      const ext = kind === 'original' ? repo.originalExt(sha256) : 'webp';
+      if (!ext) return null;
+      const file = files.mediaPath(kind, sha256, ext);
+      return file && fs.existsSync(file) ? file : null;
+    },
+    async close() {
+      for (const job of imports.values()) job.cancel();
+      await Promise.allSettled([...imports.values()].map((j) => j.finished));
+      if (backbone) await (await backbone.catch(() => null))?.close();
+      db.close();
+    },
+  };
+}

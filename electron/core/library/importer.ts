@@ -1,0 +1,150 @@
+// Imports photos into a person's wardrobe: decode, embed, describe, store. Decoding of the next batch
+// overlaps inference of the current one, so both cores stay busy. A bad file is reported and skipped; each
+// batch is stored in one transaction, after its files are on disk, so a crash or a cancel leaves only
+// whole items behind.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { ImportProgress } from '../../../shared/api.ts';
+import { decodeImage } from '../vision/decode.ts';
+import type { DecodedImage } from '../vision/decode.ts';
+import type { Backbone } from '../vision/backbone.ts';
+import { readImagenet } from '../vision/imagenet-tags.ts';
+import { dominantColors } from '../vision/colors.ts';
+import { runBatchPipeline } from '../vision/batch-pipeline.ts';
+import type { ImportSource } from './import-sources.ts';
+import type { ItemsRepo, NewItem } from './items-repo.ts';
+import { sha256Hex } from './library-files.ts';
+import type { LibraryFiles } from './library-files.ts';
+
+export const IMPORT_BATCH = 16;
+const COLOR_SAMPLE_SIDE = 32;
+
+export interface ImportDeps {
+  repo: ItemsRepo;
+  files: LibraryFiles;
+  backbone: () => Promise<Backbone>;
+  labels: readonly string[];
+}
+
+interface Decoded {
+  source: ImportSource;
+  bytes: Uint8Array;
+  sha256: string;
+  image: DecodedImage;
+}
+
+export class ImportJob {
+  readonly id = crypto.randomUUID();
+  private readonly deps: ImportDeps;
+  private readonly personId: number;
+  private readonly sources: ImportSource[];
+  private readonly started = performance.now();
+  private cancelled = false;
+  private readonly seen = new Set<string>();
+  readonly progress: ImportProgress;
+  readonly finished: Promise<ImportProgress>;
+
+  constructor(deps: ImportDeps, personId: number, sources: ImportSource[]) {
+    this.deps = deps;
+    this.personId = personId;
+    this.sources = sources;
+    this.progress = { jobId: this.id, state: 'running', total: sources.length, done: 0, imported: 0, duplicates: 0, failed: [], rate: 0, etaSeconds: null };
+    this.finished = this.run();
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  snapshot(): ImportProgress {
+    return { ...this.progress, failed: [...this.progress.failed] };
+  }
+
+  private async run(): Promise<ImportProgress> {
+    try {
+      await runBatchPipeline({
+        sources: this.sources,
+        batchSize: IMPORT_BATCH,
+        prepare: (batch) => this.decodeBatch(batch),
+        consume: (decoded) => this.embedAndStore(decoded),
+        stopped: () => this.cancelled,
+      });
+      this.progress.state = this.cancelled ? 'cancelled' : 'done';
+    } catch (error) {
+      this.progress.state = 'failed';
+      this.progress.failed.push({ file: '(import)', error: error instanceof Error ? error.message : String(error) });
+    }
+    this.progress.etaSeconds = 0;
+    return this.snapshot();
+  }
+
+  private async decodeBatch(batch: ImportSource[]): Promise<Decoded[]> {
+    const results = await Promise.all(
+      batch.map(async (source): Promise<Decoded | null> => {
+        try {
+          const bytes = await source.read();
+          const sha256 = sha256Hex(bytes);
+          const known = this.seen.has(sha256) ? -1 : this.deps.repo.itemIdBySha(sha256);
+          this.seen.add(sha256);
+          if (known !== null) {
+            if (known > 0) this.deps.repo.insertBatch(this.personId, [], [known]);
+            this.progress.duplicates++;
+            this.tick();
+            return null;
+          }
+          return { source, bytes, sha256, image: await decodeImage(bytes) };
+        } catch (error) {
+          this.fail(source, error);
+          return null;
+        }
+      }),
+    );
+    return results.filter((r): r is Decoded => r !== null);
+  }
+
+  private async embedAndStore(batch: Decoded[]): Promise<void> {
+    if (batch.length === 0) return;
+    const backbone = await this.deps.backbone();
+    const { embeddings, probs } = await backbone.embed(batch.map((d) => d.image.modelInput));
+    const items: NewItem[] = batch.map((d, i) => {
+      const reading = readImagenet(probs[i]!, this.deps.labels);
+      const ext = extensionFor(d);
+      // Files first, row last: a row never points at a file that is not there.
+      this.deps.files.writeAtomic(this.deps.files.mediaPath('original', d.sha256, ext)!, d.bytes);
+      this.deps.files.writeAtomic(this.deps.files.mediaPath('thumb', d.sha256)!, d.image.thumbnail);
+      return {
+        sha256: d.sha256,
+        fileName: path.basename(d.source.name).slice(0, 255),
+        ext,
+        width: d.image.width,
+        height: d.image.height,
+        type: reading.type,
+        typeConfidence: reading.confidence,
+        tags: reading.tags,
+        colors: dominantColors(d.image.colorSample, COLOR_SAMPLE_SIDE),
+        embedding: embeddings[i]!,
+      };
+    });
+    this.deps.repo.insertBatch(this.personId, items, []);
+    this.progress.imported += items.length;
+    for (let i = 0; i < items.length; i++) this.tick();
+  }
+
+  private fail(source: ImportSource, error: unknown): void {
+    this.progress.failed.push({ file: source.name, error: error instanceof Error ? error.message : String(error) });
+    this.tick();
+  }
+
+  private tick(): void {
+    const p = this.progress;
+    p.done++;
+    const seconds = (performance.now() - this.started) / 1000;
+    p.rate = seconds > 0 ? Math.round((p.done / seconds) * 10) / 10 : 0;
+    p.etaSeconds = p.rate > 0 ? Math.round((p.total - p.done) / p.rate) : null;
+  }
+}
+
+function extensionFor(d: Decoded): string {
+  const byFormat: Record<string, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tif', heif: 'heic', avif: 'avif' };
+  return byFormat[d.image.format] ?? 'bin';
+}

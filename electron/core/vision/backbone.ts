@@ -1,0 +1,99 @@
+// The image backbone as the rest of the core sees it: embed a batch of 224x224 RGB images, off the main
+// thread. Loaded lazily on first use; one request in flight per batch, answered in order of ids.
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { BackboneReady, BackboneRequest, BackboneResponse, BackboneWorkerData } from './backbone-worker.ts';
+import { preferredProviders } from './execution-providers.ts';
+import { MODEL_INPUT_SIZE } from './decode.ts';
+
+export interface BackboneOutput {
+  embeddings: Float32Array[];
+  probs: Float32Array[];
+}
+
+export interface BackboneOptions {
+  modelPath: string;
+  threads?: number;
+  providers?: string[];
+}
+
+export class Backbone {
+  readonly provider: string;
+  readonly embeddingDim: number;
+  readonly classes: number;
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (r: BackboneOutput) => void; reject: (e: Error) => void; count: number }>();
+
+  private constructor(worker: Worker, ready: Extract<BackboneReady, { ready: true }>) {
+    this.worker = worker;
+    this.provider = ready.provider;
+    this.embeddingDim = ready.embeddingDim;
+    this.classes = ready.classes;
+    worker.on('message', (msg: BackboneResponse) => this.settle(msg));
+    worker.on('error', (error) => this.failAll(error));
+    worker.on('exit', (code) => this.failAll(new Error(`the backbone worker stopped (exit code ${code})`)));
+  }
+
+  static async open(options: BackboneOptions): Promise<Backbone> {
+    const data: BackboneWorkerData = {
+      modelPath: options.modelPath,
+      providers: options.providers ?? preferredProviders(),
+      threads: options.threads ?? Math.max(1, os.availableParallelism()),
+    };
+    const worker = new Worker(siblingModule('backbone-worker'), { workerData: data });
+    const ready = await new Promise<BackboneReady>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the backbone worker stopped while loading (exit code ${code})`)));
+    });
+    if (!ready.ready) {
+      await worker.terminate();
+      throw new Error(`could not load the image model: ${ready.error}`);
+    }
+    return new Backbone(worker, ready);
+  }
+
+  /** Each image: MODEL_INPUT_SIZE^2 * 3 bytes, HWC RGB. */
+  embed(images: Uint8Array[]): Promise<BackboneOutput> {
+    const frame = MODEL_INPUT_SIZE * MODEL_INPUT_SIZE * 3;
+    const batch = new Uint8Array(frame * images.length);
+    images.forEach((img, i) => {
+      if (img.byteLength !== frame) throw new Error(`backbone input ${i} has ${img.byteLength} bytes, expected ${frame}`);
+      batch.set(img, i * frame);
+    });
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, count: images.length });
+      this.worker.postMessage({ id, batch, count: images.length } satisfies BackboneRequest, [batch.buffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+    this.failAll(new Error('the backbone was closed'));
+  }
+
+  private settle(msg: BackboneResponse): void {
+    const entry = this.pending.get(msg.id);
+    if (!entry) return;
+    this.pending.delete(msg.id);
+    if (!msg.ok) return entry.reject(new Error(`image model failed: ${msg.error}`));
+    const split = (all: Float32Array, dim: number) =>
+      Array.from({ length: entry.count }, (_, i) => all.slice(i * dim, (i + 1) * dim));
+    entry.resolve({ embeddings: split(msg.embeddings, this.embeddingDim), probs: split(msg.probs, this.classes) });
+  }
+
+  private failAll(error: Error): void {
+    for (const entry of this.pending.values()) entry.reject(error);
+    this.pending.clear();
+  }
+}
+
+/** The worker's file next to this one: `.ts` when run from source, `.js` once compiled for the app. */
+function siblingModule(name: string): URL {
+  return new URL(`./${name}${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+}

@@ -1,0 +1,99 @@
+// Turns the bytes of one photo into what the rest of the pipeline needs: the model input (224x224 RGB,
+// resized the way the reference was: fit 'fill'), a thumbnail, and a small RGB sample for colours.
+// Every decode error becomes an ImageDecodeError with a sentence a person can act on.
+import sharp from 'sharp';
+import type { Metadata, Sharp } from 'sharp';
+
+export const MODEL_INPUT_SIZE = 224;
+/** Photos above this many pixels are refused before decoding (decompression bombs). 100 MP covers any phone. */
+export const MAX_INPUT_PIXELS = 100_000_000;
+export const MAX_FILE_BYTES = 200 * 1024 * 1024;
+const THUMB_SIZE = 320;
+const COLOR_SAMPLE = 32;
+
+export class ImageDecodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImageDecodeError';
+  }
+}
+
+export interface DecodedImage {
+  /** 224*224*3 bytes, HWC, RGB. */
+  modelInput: Buffer;
+  thumbnail: Buffer;
+  /** COLOR_SAMPLE^2 RGB pixels of the photo, for the dominant colours. */
+  colorSample: Buffer;
+  width: number;
+  height: number;
+  format: string;
+}
+
+const SHARP_OPTIONS = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', animated: false } as const;
+
+export async function decodeImage(bytes: Uint8Array): Promise<DecodedImage> {
+  const { pixels, format } = await normalise(bytes);
+  try {
+    const [modelInput, thumbnail, colorSample] = await Promise.all([
+      pixels().resize(MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, { fit: 'fill' }).raw().toBuffer(),
+      pixels().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside' }).webp({ quality: 80 }).toBuffer(),
+      pixels().resize(COLOR_SAMPLE, COLOR_SAMPLE, { fit: 'fill' }).raw().toBuffer(),
+    ]);
+    const { width, height } = pixels.size;
+    return { modelInput, thumbnail, colorSample, width, height, format };
+  } catch (error) {
+    throw explain(error);
+  }
+}
+
+/** Only the model input (for bulk embedding of data sets); `mirror` flips it left-right (augmentation). */
+export async function decodeModelInput(bytes: Uint8Array, mirror = false): Promise<Buffer> {
+  const { pixels } = await normalise(bytes);
+  try {
+    const resized = pixels().resize(MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, { fit: 'fill' });
+    return await (mirror ? resized.flop() : resized).raw().toBuffer();
+  } catch (error) {
+    throw explain(error);
+  }
+}
+
+type PixelSource = (() => Sharp) & { size: { width: number; height: number } };
+
+/**
+ * Decodes once to upright 8-bit sRGB without alpha: orientation from EXIF, alpha flattened onto white,
+ * CMYK / 16-bit / grey converted. Returns a factory of sharp pipelines over those pixels.
+ */
+async function normalise(bytes: Uint8Array): Promise<{ pixels: PixelSource; format: string }> {
+  if (bytes.byteLength === 0) throw new ImageDecodeError('the file is empty (0 bytes)');
+  if (bytes.byteLength > MAX_FILE_BYTES) {
+    throw new ImageDecodeError(`the file is too large (${Math.round(bytes.byteLength / 1e6)} MB; the limit is ${MAX_FILE_BYTES / 1e6} MB)`);
+  }
+  // sharp reads the header only here; the pixel limit is checked before any pixel is decoded.
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes, SHARP_OPTIONS).metadata();
+  } catch (error) {
+    throw explain(error);
+  }
+  if (!meta.width || !meta.height) throw new ImageDecodeError('not an image this app can read');
+  if (meta.width * meta.height > MAX_INPUT_PIXELS) {
+    throw new ImageDecodeError(`the image is too large (${meta.width}x${meta.height} pixels; the limit is ${MAX_INPUT_PIXELS / 1e6} megapixels)`);
+  }
+  try {
+    const upright = sharp(bytes, SHARP_OPTIONS).rotate().flatten({ background: '#ffffff' }).toColourspace('srgb');
+    const normalised = await upright.removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const { width, height, channels } = normalised.info;
+    const pixels = Object.assign(() => sharp(normalised.data, { raw: { width, height, channels } }), { size: { width, height } });
+    return { pixels, format: meta.format ?? 'unknown' };
+  } catch (error) {
+    throw explain(error);
+  }
+}
+
+function explain(error: unknown): ImageDecodeError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/pixel limit/i.test(message)) return new ImageDecodeError(`the image is too large (over ${MAX_INPUT_PIXELS / 1e6} megapixels)`);
+  if (/unsupported image format/i.test(message)) return new ImageDecodeError('not an image this app can read (unknown format)');
+  if (/premature|truncat|end of file|corrupt|invalid|bad/i.test(message)) return new ImageDecodeError(`the image is damaged or incomplete (${message.split('\n')[0]})`);
+  return new ImageDecodeError(`the image could not be read (${message.split('\n')[0]})`);
+}
