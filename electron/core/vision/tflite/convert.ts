@@ -1,0 +1,100 @@
+// TFLite image classifier -> ONNX float model with two outputs: the pooled embedding and the class
+// probabilities. Weights are dequantized once into float initializers; the graph computes in float.
+import { OnnxGraphBuilder } from '../../onnx/graph-builder.ts';
+import { ConversionContext } from './conversion-context.ts';
+import { NCHW_TO_NHWC, NHWC_TO_NCHW, assertSupportedOperator, convertOperator } from './operators.ts';
+import { readTfliteModel } from './reader.ts';
+import type { TfliteSubgraph, TfliteTensor } from './reader.ts';
+import { BuiltinOperator, TensorType, tensorTypeName } from './schema.ts';
+
+/** Bumped whenever the produced graph changes, so provisioning knows to convert again. */
+export const TFLITE_CONVERTER_VERSION = 1;
+
+export const ONNX_INPUT_NAME = 'image';
+export const ONNX_EMBEDDING_OUTPUT = 'embedding';
+export const ONNX_PROBS_OUTPUT = 'probs';
+const BATCH = 'N';
+
+/**
+ * Input `image`: uint8 [N,H,W,C] exactly as the TFLite model takes it (NHWC RGB 0..255), dequantized
+ * inside the graph. Outputs `embedding` float [N,C] (input of the final classifier layer) and `probs`
+ * float (the model's output, e.g. [N,1001]). Throws on any operator it cannot translate, naming it.
+ */
+export function convertTfliteToOnnx(tfliteBytes: Uint8Array): Uint8Array {
+  const model = readTfliteModel(tfliteBytes);
+  const graph = model.subgraphs[0];
+  if (!graph) throw new Error('TFLite model has no subgraph');
+  if (model.subgraphs.length > 1) throw new Error(`TFLite model has ${model.subgraphs.length} subgraphs; only single-graph models are supported`);
+  // Refuse unsupported operators before doing any work, so the message names the first offender.
+  graph.operators.forEach(assertSupportedOperator);
+
+  const builder = new OnnxGraphBuilder({ graphName: 'tflite_converted', docString: `converted from TFLite (${model.description || 'no description'})` });
+  builder.metadata('converter', `desktop-stylist tflite-to-onnx v${TFLITE_CONVERTER_VERSION}`);
+  const ctx = new ConversionContext(builder, graph);
+
+  addImageInput(ctx, single(graph.inputs, 'input'));
+  for (const op of graph.operators) convertOperator(ctx, op);
+  addEmbeddingOutput(ctx, classifierInput(graph));
+  addProbsOutput(ctx, single(graph.outputs, 'output'));
+  return builder.toBytes();
+}
+
+/** The uint8 (or int8/float) NHWC image, dequantized with the input tensor's own scale/zero point, then NCHW. */
+function addImageInput(ctx: ConversionContext, index: number): void {
+  const tensor = ctx.tensor(index);
+  const [, h, w, c] = tensor.shape;
+  if (tensor.shape.length !== 4 || h === undefined || w === undefined || c === undefined) {
+    throw new Error(`model input ${tensor.name} is not an NHWC image: [${tensor.shape.join(',')}]`);
+  }
+  const { builder } = ctx;
+  let nhwc: string;
+  if (tensor.type === TensorType.FLOAT32) {
+    nhwc = builder.input(ONNX_INPUT_NAME, 'float', [BATCH, h, w, c]);
+  } else if (tensor.type === TensorType.UINT8 || tensor.type === TensorType.INT8) {
+    const q = tensor.quantization;
+    if (!q || q.scale.length !== 1) throw new Error(`model input ${tensor.name} needs one scale/zero point`);
+    const isUint8 = tensor.type === TensorType.UINT8;
+    builder.input(ONNX_INPUT_NAME, isUint8 ? 'uint8' : 'int8', [BATCH, h, w, c]);
+    const scale = builder.floatConstant('image_scale', [q.scale[0]!]);
+    const zeroPoint = builder.initializer(ctx.fresh('image_zero_point'), [], isUint8 ? Uint8Array.of(q.zeroPoint[0]!) : Int8Array.of(q.zeroPoint[0]!));
+    nhwc = ctx.fresh('image_float');
+    builder.node('DequantizeLinear', [ONNX_INPUT_NAME, scale, zeroPoint], [nhwc]);
+  } else {
+    throw new Error(`model input ${tensor.name} has type ${tensorTypeName(tensor.type)}; expected uint8, int8 or float32`);
+  }
+  const nchw = ctx.produce(index);
+  builder.node('Transpose', [nhwc], [nchw], { perm: { ints: NHWC_TO_NCHW } });
+}
+
+/** The tensor the final CONV_2D/FULLY_CONNECTED (the classifier) reads: the pooled image feature. */
+function classifierInput(graph: TfliteSubgraph): TfliteTensor {
+  const classifier = graph.operators.findLast((op) => op.opcode === BuiltinOperator.CONV_2D || op.opcode === BuiltinOperator.FULLY_CONNECTED);
+  const index = classifier?.inputs[0];
+  const tensor = index === undefined ? undefined : graph.tensors[index];
+  if (!tensor) throw new Error('TFLite model has no final classifier layer to take the embedding from');
+  return tensor;
+}
+
+function addEmbeddingOutput(ctx: ConversionContext, feature: TfliteTensor): void {
+  const [, h, w, c] = feature.shape;
+  // A 1x1 NCHW map flattens to the same vector as TFLite's NHWC one; larger maps would not be an embedding.
+  if (feature.shape.length !== 4 || h !== 1 || w !== 1 || c === undefined) {
+    throw new Error(`classifier input ${feature.name} is [${feature.shape.join(',')}], expected a pooled [1,1,1,C] feature`);
+  }
+  ctx.builder.node('Flatten', [ctx.value(feature.index)], [ONNX_EMBEDDING_OUTPUT], { axis: { int: 1 } });
+  ctx.builder.output(ONNX_EMBEDDING_OUTPUT, 'float', [BATCH, c]);
+}
+
+/** The model output as `probs`, back in TFLite's layout if it is 4-D. */
+function addProbsOutput(ctx: ConversionContext, index: number): void {
+  const tensor = ctx.tensor(index);
+  const is4d = tensor.shape.length === 4;
+  ctx.builder.node(is4d ? 'Transpose' : 'Identity', [ctx.value(index)], [ONNX_PROBS_OUTPUT], is4d ? { perm: { ints: NCHW_TO_NHWC } } : {});
+  ctx.builder.output(ONNX_PROBS_OUTPUT, 'float', [BATCH, ...tensor.shape.slice(1)]);
+}
+
+function single(indices: readonly number[], what: string): number {
+  const [index] = indices;
+  if (index === undefined || indices.length !== 1) throw new Error(`TFLite model has ${indices.length} ${what}s; expected exactly one`);
+  return index;
+}
