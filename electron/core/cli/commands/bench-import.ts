@@ -1,0 +1,78 @@
+// stylist bench import: end-to-end import rate (read, decode, embed, tags, colours, thumbnail, SQLite) of a
+// folder of photos into a fresh temporary library, and in the same run the backbone-only rate on the same
+// images (already decoded), so the ratio says how much of the machine the pipeline around the model costs.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openCore, BACKBONE_FILE } from '../../core.ts';
+import { expandPaths } from '../../library/import-sources.ts';
+import { Backbone } from '../../vision/backbone.ts';
+import { decodeModelInput } from '../../vision/decode.ts';
+import { GENERATED_MODELS_DIR } from '../../paths.ts';
+import type { ParsedArgs } from '../args.ts';
+import { stringFlag } from '../args.ts';
+import { printResult } from '../output.ts';
+import { round } from './eval-embeddings.ts';
+
+export async function benchImport(args: ParsedArgs): Promise<void> {
+  const dataDir = stringFlag(args, 'data');
+  const limit = Number(stringFlag(args, 'limit', '0')) || Infinity;
+  const modelDir = stringFlag(args, 'models', GENERATED_MODELS_DIR);
+  const sources = (await expandPaths([dataDir])).slice(0, limit);
+  if (sources.length === 0) throw new Error(`no photos found in ${dataDir}`);
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+
+  // End to end, through the same import job the app runs.
+  const libraryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stylist-bench-'));
+  const core = openCore({ libraryDir, modelDir, shell: 'browser', version: 'bench' });
+  const person = core.services.repo.createPerson('bench');
+  let provider = 'cpu';
+  let endToEnd: { seconds: number; imported: number; failed: number };
+  try {
+    // Load the model before the clock starts: the rate is of importing, not of starting up.
+    const warm = core.services.startImport(person.id, sources.slice(0, 1));
+    await warm.finished;
+    const job = core.services.startImport(person.id, sources);
+    const t0 = performance.now();
+    const result = await job.finished;
+    endToEnd = { seconds: (performance.now() - t0) / 1000, imported: result.imported + result.duplicates, failed: result.failed.length };
+    provider = core.services.provider() ?? provider;
+  } finally {
+    await core.close();
+    fs.rmSync(libraryDir, { recursive: true, force: true });
+  }
+
+  // Backbone only: the same images, decoded beforehand, in batches of the import's size.
+  const inputs: Buffer[] = [];
+  for (const s of sources) {
+    try {
+      inputs.push(await decodeModelInput(await s.read()));
+    } catch {
+      // unreadable files are not part of either rate
+    }
+  }
+  const backbone = await Backbone.open({ modelPath: path.join(modelDir, BACKBONE_FILE) });
+  const t1 = performance.now();
+  for (let i = 0; i < inputs.length; i += 16) await backbone.embed(inputs.slice(i, i + 16));
+  const backboneSeconds = (performance.now() - t1) / 1000;
+  await backbone.close();
+  clearInterval(sampler);
+
+  const imagesPerS = endToEnd.imported / endToEnd.seconds;
+  const backboneImagesPerS = inputs.length / backboneSeconds;
+  printResult(
+    args,
+    {
+      images_per_s: round(imagesPerS, 1),
+      backbone_images_per_s: round(backboneImagesPerS, 1),
+      ratio: round(imagesPerS / backboneImagesPerS, 3),
+      peak_rss_mb: Math.round(peakRss / 2 ** 20),
+      provider,
+      images: sources.length,
+      failed: endToEnd.failed,
+      cores: os.availableParallelism(),
+    },
+    (r) => `Imported ${r.images} photos at ${r.images_per_s} images/s end to end; the backbone alone runs ${r.backbone_images_per_s} images/s (ratio ${r.ratio}); peak RSS ${r.peak_rss_mb} MB; provider ${r.provider}.`,
+  );
+}
