@@ -1,0 +1,48 @@
+import type { GarmentType } from '../../../shared/api.ts';
+
+/**
+ * Labels for every garment type. Typed as a Record over the contract's GarmentType, so adding a type to the
+ * contract fails the type check here until it has a label (and the renderer needs no runtime import of it).
+ */
+export const TYPE_LABELS: Record<GarmentType, { one: string; many: string }> = {
+  top: { one: 'Top', many: 'Tops' },
+  bottom: { one: 'Bottom', many: 'Bottoms' },
+  dress: { one: 'Dress', many: 'Dresses' },
+  outerwear: { one: 'Outerwear', many: 'Outerwear' },
+  shoes: { one: 'Shoes', many: 'Shoes' },
+  accessory: { one: 'Accessory', many: 'Accessories' },
+  unknown: { one: 'Unsorted', many: 'Unsorted' },
+};
+
+/** Every garment type, in the order the UI lists them. */
+export const GARMENT_TYPE_LIST = Object.keys(TYPE_LABELS) as GarmentType[];
+
+export function typeLabel(type: GarmentType): string {
+  return TYPE_LABELS[type]?.one ?? type;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "3.2 images/s" */
+export function formatRate(perSecond: number): string {
+  if (!Number.isFinite(perSecond) || perSecond <= 0) return '—';
+  const value = perSecond >= 10 ? Math.round(perSecond).toString() : perSecond.toFixed(1);
+  return `${value} images/s`;
+}
+
+/** "about 2 min 5 s left" */
+export function formatEta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return 'estimating…';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 1) return 'almost done';
+  if (s < 60) return `about ${s} s left`;
+  const minutes = Math.floor(s / 60);
+  if (minutes < 60) return `about ${minutes} min ${s % 60} s left`;
+  return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
+}
+
+export function formatPercent(fraction: number): string {
+  return `${Math.round(Math.max(0, Math.min(1, fraction)) * 100)}%`;
+}
