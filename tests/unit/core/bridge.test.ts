@@ -79,6 +79,7 @@ describe('loopback bridge', () => {
     expect((await fetch(`${bridge.url}/..%2f..%2f..%2fetc%2fpasswd`)).status).toBe(404);
     const page = await fetch(`${bridge.url}/`);
     expect(page.status).toBe(200);
-    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.headers.get('content-security-policy')).not.toMatch(/unsafe|https?:/);
   });
 });
