@@ -20,6 +20,9 @@ fi
 npm run --silent build:renderer
 npm run --silent typecheck
 npm run --silent lint
+# The Electron build compiles, and the packaging config covers it and every native library.
+npm run --silent build:electron
+node scripts/check-packaging.ts --require-build
 npx vitest run
 npx playwright test
 npx playwright test -c playwright.electron.config.ts

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
+import type { Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ImageDecodeError, MAX_INPUT_PIXELS, MODEL_INPUT_SIZE, decodeImage } from '../../../electron/core/vision/decode.ts';
 import { clothingPhotos, tempDir } from '../../helpers/kit.ts';
@@ -24,11 +25,11 @@ const expectModelInput = async (bytes: Uint8Array) => {
 
 describe('image formats', () => {
   it.each([
-    ['png', (s: sharp.Sharp) => s.png()],
-    ['webp', (s: sharp.Sharp) => s.webp()],
-    ['avif', (s: sharp.Sharp) => s.avif({ effort: 0 })],
-    ['tiff', (s: sharp.Sharp) => s.tiff()],
-    ['gif', (s: sharp.Sharp) => s.gif()],
+    ['png', (s: Sharp) => s.png()],
+    ['webp', (s: Sharp) => s.webp()],
+    ['avif', (s: Sharp) => s.avif({ effort: 0 })],
+    ['tiff', (s: Sharp) => s.tiff()],
+    ['gif', (s: Sharp) => s.gif()],
   ])('decodes %s', async (format, encode) => {
     const bytes = await encode(sharp(jpeg)).toBuffer();
     fs.writeFileSync(path.join(dir, `photo.${format}`), bytes);
