@@ -9,6 +9,9 @@ export type GarmentType = (typeof GARMENT_TYPES)[number];
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const name = z.string().trim().min(1).max(200);
 const garmentType = z.enum(GARMENT_TYPES);
+export const ARCHIVE_REASONS = ['sold', 'donated', 'lost', 'worn out', 'other'] as const;
+export type ArchiveReason = (typeof ARCHIVE_REASONS)[number];
+const itemIds = z.array(id).min(1).max(10_000);
 /** A file sent from the window (drag and drop, file picker): base64 bytes, at most 40 MB. */
 const uploadedFile = z.object({
   name: z.string().min(1).max(500),
@@ -17,17 +20,30 @@ const uploadedFile = z.object({
 
 export const apiSchemas = {
   'app.info': z.object({}).strict(),
-  'people.list': z.object({}).strict(),
-  'people.create': z.object({ name }).strict(),
+  'people.list': z.object({ includeArchived: z.boolean().default(false) }).strict(),
+  'people.create': z.object({ name, kind: z.enum(['person', 'catalogue']).default('person') }).strict(),
+  'people.rename': z.object({ personId: id, name }).strict(),
+  'people.setArchived': z.object({ personId: id, archived: z.boolean() }).strict(),
+  /** Draw on a catalogue (a shop's stock) in this person's suggestions, or stop (null). */
+  'people.useCatalogue': z.object({ personId: id, catalogueId: id.nullable() }).strict(),
+  /** Hides the person and everything of theirs; undone by people.restore. */
+  'people.delete': z.object({ personId: id }).strict(),
+  'people.restore': z.object({ personId: id }).strict(),
   'items.list': z
     .object({
       personId: id,
       type: garmentType.optional(),
+      archived: z.boolean().default(false),
       offset: z.number().int().min(0).max(10_000_000).default(0),
       limit: z.number().int().min(1).max(1000).default(200),
     })
     .strict(),
   'items.setType': z.object({ itemId: id, type: garmentType }).strict(),
+  /** Archive items (sold, donated, ...) of a person's wardrobe, or bring them back with reason null. */
+  'items.archive': z.object({ personId: id, itemIds, reason: z.enum(ARCHIVE_REASONS).nullable() }).strict(),
+  /** Takes items out of a person's wardrobe; undone by items.restore. */
+  'items.remove': z.object({ personId: id, itemIds }).strict(),
+  'items.restore': z.object({ personId: id, itemIds }).strict(),
   'import.files': z.object({ personId: id, files: z.array(uploadedFile).min(1).max(500) }).strict(),
   'import.paths': z.object({ personId: id, paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
   'import.status': z.object({ jobId: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict(),
@@ -47,6 +63,7 @@ export const apiSchemas = {
     })
     .strict(),
   'judgements.list': z.object({ personId: id }).strict(),
+  'judgements.undo': z.object({ personId: id, judgementId: id }).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof apiSchemas;
@@ -65,7 +82,11 @@ export interface AppInfo {
 export interface Person {
   id: number;
   name: string;
+  /** 'catalogue': a shop's stock that people can draw on, rather than someone's own wardrobe. */
+  kind: 'person' | 'catalogue';
   createdAt: string;
+  archived: boolean;
+  usesCatalogueId: number | null;
 }
 
 export interface Item {
@@ -85,6 +106,8 @@ export interface Item {
   /** Dominant colours, most common first. */
   colors: { hex: string; name: string; share: number }[];
   createdAt: string;
+  /** Why the item left the wardrobe, when it is archived. */
+  archiveReason: ArchiveReason | null;
 }
 
 export interface ImportProgress {
@@ -120,8 +143,16 @@ export interface ApiResults {
   'app.info': AppInfo;
   'people.list': Person[];
   'people.create': Person;
+  'people.rename': Person;
+  'people.setArchived': Person;
+  'people.useCatalogue': Person;
+  'people.delete': Person;
+  'people.restore': Person;
   'items.list': { items: Item[]; total: number };
   'items.setType': Item;
+  'items.archive': { changed: number };
+  'items.remove': { changed: number };
+  'items.restore': { changed: number };
   'import.files': { jobId: string };
   'import.paths': { jobId: string };
   'import.status': ImportProgress;
@@ -129,6 +160,7 @@ export interface ApiResults {
   'outfits.suggest': OutfitSuggestion[];
   'judgements.record': Judgement;
   'judgements.list': Judgement[];
+  'judgements.undo': Judgement;
 }
 
 export type ApiErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'unavailable' | 'internal';

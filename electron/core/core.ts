@@ -6,6 +6,8 @@ import type { Database } from 'better-sqlite3';
 import type { AppInfo } from '../../shared/api.ts';
 import { openDatabase } from './db/database.ts';
 import { ItemsRepo } from './library/items-repo.ts';
+import { PeopleRepo } from './library/people-repo.ts';
+import { JudgementsRepo } from './library/judgements-repo.ts';
 import { LibraryFiles } from './library/library-files.ts';
 import type { MediaKind } from './library/library-files.ts';
 import { ImportJob } from './library/importer.ts';
@@ -32,6 +34,8 @@ export interface CoreServices {
   shell: AppInfo['shell'];
   db: Database;
   repo: ItemsRepo;
+  people: PeopleRepo;
+  judgements: JudgementsRepo;
   files: LibraryFiles;
   imports: Map<string, ImportJob>;
   provider(): string | null;
@@ -81,6 +85,8 @@ export function openCore(options: CoreOptions): Core {
     shell: options.shell,
     db,
     repo,
+    people: new PeopleRepo(db),
+    judgements: new JudgementsRepo(db, repo),
     files,
     imports,
     provider: () => loaded?.provider ?? null,

@@ -14,20 +14,28 @@ export function createHandlers(s: CoreServices): Handlers {
   };
   return {
     'app.info': () => ({ version: s.version, shell: s.shell, provider: s.provider(), libraryPath: s.files.root }),
-    'people.list': () => s.repo.listPeople(),
-    'people.create': ({ name }) => s.repo.createPerson(name),
-    'items.list': ({ personId, type, offset, limit }) => {
-      s.repo.requirePerson(personId);
-      return s.repo.listItems(personId, type, offset, limit);
+    'people.list': ({ includeArchived }) => s.people.list({ includeArchived }),
+    'people.create': ({ name, kind }) => s.people.create(name, kind),
+    'people.rename': ({ personId, name }) => s.people.rename(personId, name),
+    'people.setArchived': ({ personId, archived }) => s.people.setArchived(personId, archived),
+    'people.useCatalogue': ({ personId, catalogueId }) => s.people.setCatalogue(personId, catalogueId),
+    'people.delete': ({ personId }) => s.people.delete(personId),
+    'people.restore': ({ personId }) => s.people.restore(personId),
+    'items.list': ({ personId, type, archived, offset, limit }) => {
+      s.people.get(personId);
+      return s.repo.listItems(personId, { type, archived }, offset, limit);
     },
     'items.setType': ({ itemId, type }) => s.repo.setType(itemId, type),
+    'items.archive': ({ personId, itemIds, reason }) => ({ changed: s.repo.setArchived(personId, itemIds, reason) }),
+    'items.remove': ({ personId, itemIds }) => ({ changed: s.repo.remove(personId, itemIds) }),
+    'items.restore': ({ personId, itemIds }) => ({ changed: s.repo.restore(personId, itemIds) }),
     'import.files': ({ personId, files }) => {
-      s.repo.requirePerson(personId);
+      s.people.get(personId);
       const sources = files.map((f) => bytesSource(f.name, Buffer.from(f.dataBase64, 'base64')));
       return { jobId: s.startImport(personId, sources).id };
     },
     'import.paths': async ({ personId, paths }) => {
-      s.repo.requirePerson(personId);
+      s.people.get(personId);
       return { jobId: s.startImport(personId, await expandPaths(paths)).id };
     },
     'import.status': ({ jobId }) => jobStatus(jobId),
@@ -36,16 +44,17 @@ export function createHandlers(s: CoreServices): Handlers {
       return jobStatus(jobId);
     },
     'outfits.suggest': ({ personId, k, pinned }) => {
-      s.repo.requirePerson(personId);
+      s.people.get(personId);
       return suggestOutfits(s.repo.wardrobeWithEmbeddings(personId), cosinePairScorer, { k, pinned });
     },
     'judgements.record': ({ personId, itemIds, verdict }) => {
-      s.repo.requirePerson(personId);
-      return s.repo.recordJudgement(personId, itemIds, verdict);
+      s.people.get(personId);
+      return s.judgements.record(personId, itemIds, verdict);
     },
     'judgements.list': ({ personId }) => {
-      s.repo.requirePerson(personId);
-      return s.repo.listJudgements(personId);
+      s.people.get(personId);
+      return s.judgements.list(personId);
     },
+    'judgements.undo': ({ personId, judgementId }) => s.judgements.undo(personId, judgementId),
   };
 }

@@ -74,9 +74,9 @@ async function importCommand(args: ParsedArgs): Promise<void> {
   if (args.positionals.length === 0) throw new UsageError('import needs at least one file or folder');
   const core = openLibrary(args);
   try {
-    const { repo } = core.services;
+    const { people } = core.services;
     const personName = stringFlag(args, 'person', 'Me');
-    const person = repo.listPeople().find((p) => p.name === personName) ?? repo.createPerson(personName);
+    const person = people.list().find((p) => p.name === personName) ?? people.create(personName);
     const job = core.services.startImport(person.id, await expandPaths(args.positionals.map((p) => path.resolve(p))));
     const timer = setInterval(() => {
       const p = job.snapshot();

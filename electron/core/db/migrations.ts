@@ -1,5 +1,6 @@
 // Forward-only schema migrations. Append new ones at the end; never edit one that has shipped:
-// libraries out in the world were made by it. Each runs in its own transaction that also sets
+// libraries out in the world were made by it. After adding one, make its fixture library
+// (node tests/fixtures/make-library-fixture.ts) so the upgrade test covers it. Each runs in its own transaction that also sets
 // PRAGMA user_version, so a library is always at exactly one known version.
 import type { Database } from 'better-sqlite3';
 
@@ -52,6 +53,35 @@ export const MIGRATIONS: readonly Migration[] = [
           created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
         );
         CREATE INDEX judgements_by_person ON judgements(person_id, id);
+      `);
+    },
+  },
+  {
+    version: 2,
+    name: 'archive, delete with undo, catalogues, person model versions',
+    up(db) {
+      db.exec(`
+        -- A catalogue (a boutique's stock) is a wardrobe that belongs to no one; people may draw on it.
+        ALTER TABLE people ADD COLUMN kind TEXT NOT NULL DEFAULT 'person' CHECK (kind IN ('person', 'catalogue'));
+        ALTER TABLE people ADD COLUMN uses_catalogue_id INTEGER REFERENCES people(id) ON DELETE SET NULL;
+        -- Deleting is undoable: rows are marked, and purged only when the person empties the bin.
+        ALTER TABLE people ADD COLUMN deleted_at TEXT;
+        ALTER TABLE wardrobe ADD COLUMN archived_at TEXT;
+        ALTER TABLE wardrobe ADD COLUMN archive_reason TEXT;
+        ALTER TABLE wardrobe ADD COLUMN deleted_at TEXT;
+        ALTER TABLE judgements ADD COLUMN undone_at TEXT;
+        -- Every fine-tuned version of a person's model; the current one is the newest not rolled back.
+        CREATE TABLE person_models (
+          id INTEGER PRIMARY KEY,
+          person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+          created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+          judgements_used INTEGER NOT NULL,
+          last_judgement_id INTEGER,
+          weights BLOB NOT NULL,
+          metrics_json TEXT NOT NULL DEFAULT '{}',
+          rolled_back_at TEXT
+        );
+        CREATE INDEX person_models_by_person ON person_models(person_id, id);
       `);
     },
   },

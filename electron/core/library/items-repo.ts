@@ -1,6 +1,6 @@
 // Items, wardrobes and judgements as rows: the only module that writes SQL for them.
 import type { Database } from 'better-sqlite3';
-import type { GarmentType, Item, Judgement, Person } from '../../../shared/api.ts';
+import type { ArchiveReason, GarmentType, Item } from '../../../shared/api.ts';
 import { GARMENT_TYPES } from '../../../shared/api.ts';
 
 export interface NewItem {
@@ -29,7 +29,12 @@ interface ItemRow {
   tags_json: string;
   colors_json: string;
   created_at: string;
+  archive_reason?: string | null;
 }
+
+/** Wardrobe rows a person sees: their own and those of the catalogue they draw on, minus deleted ones. */
+const VISIBLE_TO_PERSON =
+  '(w.person_id = @personId OR w.person_id = (SELECT uses_catalogue_id FROM people WHERE id = @personId)) AND w.deleted_at IS NULL';
 
 const ITEM_COLUMNS = 'i.id, i.sha256, i.file_name, i.ext, i.width, i.height, i.type, i.type_confidence, i.type_source, i.tags_json, i.colors_json, i.created_at';
 
@@ -53,6 +58,7 @@ export function toItem(row: ItemRow): Item {
     tags: JSON.parse(row.tags_json) as Item['tags'],
     colors: JSON.parse(row.colors_json) as Item['colors'],
     createdAt: row.created_at,
+    archiveReason: (row.archive_reason as ArchiveReason | null | undefined) ?? null,
   };
 }
 
@@ -72,23 +78,6 @@ export class ItemsRepo {
 
   constructor(db: Database) {
     this.db = db;
-  }
-
-  // --- people
-  listPeople(): Person[] {
-    return this.db
-      .prepare('SELECT id, name, created_at AS createdAt FROM people WHERE archived_at IS NULL ORDER BY id')
-      .all() as Person[];
-  }
-
-  createPerson(name: string): Person {
-    return this.db
-      .prepare('INSERT INTO people (name) VALUES (?) RETURNING id, name, created_at AS createdAt')
-      .get(name) as Person;
-  }
-
-  requirePerson(personId: number): void {
-    if (!this.db.prepare('SELECT 1 FROM people WHERE id = ?').get(personId)) throw new NotFoundError(`person ${personId}`);
   }
 
   // --- items
@@ -120,14 +109,48 @@ export class ItemsRepo {
     })();
   }
 
-  listItems(personId: number, type: GarmentType | undefined, offset: number, limit: number): { items: Item[]; total: number } {
-    const where = 'w.person_id = @personId' + (type ? ' AND i.type = @type' : '');
-    const params = { personId, type, offset, limit };
+  listItems(personId: number, filter: { type?: GarmentType; archived?: boolean }, offset: number, limit: number): { items: Item[]; total: number } {
+    const where = [VISIBLE_TO_PERSON, filter.archived ? 'w.archived_at IS NOT NULL' : 'w.archived_at IS NULL', filter.type ? 'i.type = @type' : ''].filter(Boolean).join(' AND ');
+    const params = { personId, type: filter.type, offset, limit };
     const rows = this.db
-      .prepare(`SELECT ${ITEM_COLUMNS} FROM items i JOIN wardrobe w ON w.item_id = i.id WHERE ${where} ORDER BY w.added_at DESC, i.id DESC LIMIT @limit OFFSET @offset`)
+      .prepare(`SELECT ${ITEM_COLUMNS}, w.archive_reason FROM items i JOIN wardrobe w ON w.item_id = i.id WHERE ${where} GROUP BY i.id ORDER BY max(w.added_at) DESC, i.id DESC LIMIT @limit OFFSET @offset`)
       .all(params) as ItemRow[];
-    const { total } = this.db.prepare(`SELECT count(*) AS total FROM items i JOIN wardrobe w ON w.item_id = i.id WHERE ${where}`).get(params) as { total: number };
+    const { total } = this.db.prepare(`SELECT count(DISTINCT i.id) AS total FROM items i JOIN wardrobe w ON w.item_id = i.id WHERE ${where}`).get(params) as { total: number };
     return { items: rows.map(toItem), total };
+  }
+
+  /** Archive (sold, donated, lost, ...) or bring back items of a person's own wardrobe. */
+  setArchived(personId: number, itemIds: number[], reason: ArchiveReason | null): number {
+    const set = reason ? "archived_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), archive_reason = @reason" : 'archived_at = NULL, archive_reason = NULL';
+    return this.updateOwned(personId, itemIds, set, { reason });
+  }
+
+  /** Takes items out of a person's wardrobe; undoable with restore until the bin is emptied. */
+  remove(personId: number, itemIds: number[]): number {
+    return this.updateOwned(personId, itemIds, "deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", {}, 'deleted_at IS NULL');
+  }
+
+  restore(personId: number, itemIds: number[]): number {
+    return this.updateOwned(personId, itemIds, 'deleted_at = NULL', {}, 'deleted_at IS NOT NULL');
+  }
+
+  private updateOwned(personId: number, itemIds: number[], set: string, extra: Record<string, unknown>, condition = 'deleted_at IS NULL'): number {
+    return this.db.transaction(() => {
+      const { changes } = this.db
+        .prepare(`UPDATE wardrobe SET ${set} WHERE person_id = @personId AND ${condition} AND item_id IN (SELECT value FROM json_each(@ids))`)
+        .run({ personId, ids: JSON.stringify(itemIds), ...extra });
+      if (changes !== new Set(itemIds).size) throw new NotFoundError(`${new Set(itemIds).size - changes} of these items in person ${personId}'s wardrobe`);
+      return changes;
+    })();
+  }
+
+  /** Whether every item is in the person's wardrobe (or the catalogue they draw on), not deleted. */
+  allVisible(personId: number, itemIds: number[]): boolean {
+    const ids = [...new Set(itemIds)];
+    const { n } = this.db
+      .prepare(`SELECT count(DISTINCT w.item_id) AS n FROM wardrobe w WHERE ${VISIBLE_TO_PERSON} AND w.item_id IN (SELECT value FROM json_each(@ids))`)
+      .get({ personId, ids: JSON.stringify(ids) }) as { n: number };
+    return n === ids.length;
   }
 
   getItem(itemId: number): Item {
@@ -147,40 +170,11 @@ export class ItemsRepo {
     return this.getItem(itemId);
   }
 
-  /** A person's items with their embeddings, for outfit search. */
+  /** The items outfits are built from for a person (own wardrobe + catalogue, not archived), with embeddings. */
   wardrobeWithEmbeddings(personId: number): { item: Item; embedding: Float32Array }[] {
     const rows = this.db
-      .prepare(`SELECT ${ITEM_COLUMNS}, i.embedding FROM items i JOIN wardrobe w ON w.item_id = i.id WHERE w.person_id = ?`)
-      .all(personId) as (ItemRow & { embedding: Buffer })[];
+      .prepare(`SELECT ${ITEM_COLUMNS}, i.embedding FROM items i JOIN wardrobe w ON w.item_id = i.id WHERE ${VISIBLE_TO_PERSON} AND w.archived_at IS NULL GROUP BY i.id`)
+      .all({ personId }) as (ItemRow & { embedding: Buffer })[];
     return rows.map((r) => ({ item: toItem(r), embedding: blobToEmbedding(r.embedding) }));
   }
-
-  // --- judgements
-  recordJudgement(personId: number, itemIds: number[], verdict: 'like' | 'dislike'): Judgement {
-    const owned = this.db.prepare('SELECT count(*) AS n FROM wardrobe WHERE person_id = ? AND item_id IN (SELECT value FROM json_each(?))').get(personId, JSON.stringify(itemIds)) as { n: number };
-    if (owned.n !== new Set(itemIds).size) throw new NotFoundError(`an item of this outfit in person ${personId}'s wardrobe`);
-    const row = this.db
-      .prepare('INSERT INTO judgements (person_id, verdict, item_ids_json) VALUES (?, ?, ?) RETURNING id, person_id, verdict, item_ids_json, created_at')
-      .get(personId, verdict, JSON.stringify(itemIds)) as JudgementRow;
-    return toJudgement(row);
-  }
-
-  listJudgements(personId: number): Judgement[] {
-    const rows = this.db
-      .prepare('SELECT id, person_id, verdict, item_ids_json, created_at FROM judgements WHERE person_id = ? ORDER BY id')
-      .all(personId) as JudgementRow[];
-    return rows.map(toJudgement);
-  }
-}
-
-interface JudgementRow {
-  id: number;
-  person_id: number;
-  verdict: 'like' | 'dislike';
-  item_ids_json: string;
-  created_at: string;
-}
-
-function toJudgement(r: JudgementRow): Judgement {
-  return { id: r.id, personId: r.person_id, verdict: r.verdict, itemIds: JSON.parse(r.item_ids_json) as number[], createdAt: r.created_at };
 }

@@ -23,15 +23,15 @@ describe('library upgrades', () => {
     fs.cpSync(path.join(FIXTURES, `v${version}`), dir, { recursive: true });
     const core = openCore({ libraryDir: dir, modelDir: MODEL_DIR, shell: 'browser', version: 'test' });
     try {
-      const { db, repo } = core.services;
+      const { db, repo, people, judgements } = core.services;
       expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      const [person] = repo.listPeople();
+      const [person] = people.list();
       expect(person?.name).toBe('Fixture Person');
-      const items = repo.listItems(person!.id, undefined, 0, 10).items;
+      const items = repo.listItems(person!.id, {}, 0, 10).items;
       expect(items.map((i) => i.fileName).sort()).toEqual(['shoe.jpg', 'tee.jpg']);
       for (const item of items) expect(core.mediaFile('original', item.sha256)).not.toBeNull();
-      expect(repo.listJudgements(person!.id)).toHaveLength(1);
+      expect(judgements.list(person!.id)).toHaveLength(1);
       const backups = fs.readdirSync(dir).filter((f) => f.endsWith('.bak'));
       expect(backups.length).toBe(version < LATEST_SCHEMA_VERSION ? 1 : 0);
     } finally {

@@ -7,8 +7,8 @@ import { App } from '../../../renderer/src/App.tsx';
 import { PERSON_STORAGE_KEY } from '../../../renderer/src/state/people.ts';
 import { createFakeApi, Fail } from './fake-api.ts';
 
-const ANNA: Person = { id: 1, name: 'Anna', createdAt: '2025-01-01' };
-const BEA: Person = { id: 2, name: 'Bea', createdAt: '2025-01-02' };
+const ANNA: Person = { id: 1, name: 'Anna', kind: 'person', createdAt: '2025-01-01', archived: false, usesCatalogueId: null };
+const BEA: Person = { id: 2, name: 'Bea', kind: 'person', createdAt: '2025-01-02', archived: false, usesCatalogueId: null };
 
 beforeEach(() => {
   window.localStorage.clear();

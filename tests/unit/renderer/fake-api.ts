@@ -39,12 +39,12 @@ export interface FakeApi extends StylistApi {
   handlers: Handlers;
 }
 
-export const ME: Person = { id: 1, name: 'Me', createdAt: '2025-01-01T00:00:00.000Z' };
+export const ME: Person = { id: 1, name: 'Me', kind: 'person', createdAt: '2025-01-01T00:00:00.000Z', archived: false, usesCatalogueId: null };
 
 const DEFAULTS: Handlers = {
   'app.info': () => ({ version: '0.1.0', shell: 'browser', provider: 'cpu', libraryPath: '/tmp/library' }),
   'people.list': () => [ME],
-  'people.create': ({ name }) => ({ id: 99, name, createdAt: '2025-01-01T00:00:00.000Z' }),
+  'people.create': ({ name }) => ({ ...ME, id: 99, name }),
   'items.list': () => ({ items: [], total: 0 }),
   'outfits.suggest': () => [],
   'judgements.record': ({ personId, itemIds, verdict }) => ({
@@ -88,6 +88,7 @@ export function makeItem(id: number, type: GarmentType, overrides: Partial<Item>
     sha256: id.toString(16).padStart(64, '0'),
     width: 800,
     height: 1000,
+    archiveReason: null,
     tags: [],
     colors: [
       { hex: '#1f2a44', name: 'navy', share: 0.6 },

@@ -26,7 +26,7 @@ export async function benchImport(args: ParsedArgs): Promise<void> {
   // End to end, through the same import job the app runs.
   const libraryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stylist-bench-'));
   const core = openCore({ libraryDir, modelDir, shell: 'browser', version: 'bench' });
-  const person = core.services.repo.createPerson('bench');
+  const person = core.services.people.create('bench');
   let provider = 'cpu';
   let endToEnd: { seconds: number; imported: number; failed: number };
   try {
