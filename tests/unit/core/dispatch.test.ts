@@ -48,7 +48,7 @@ describe('API dispatch', () => {
   it('passes parsed input with defaults, and maps failures to typed errors', async () => {
     calls.length = 0;
     expect(await dispatch('items.list', { personId: 3 })).toEqual({ ok: true, value: { method: 'items.list' } });
-    expect(calls).toEqual([['items.list', { personId: 3, offset: 0, limit: 200 }]]);
+    expect(calls).toEqual([['items.list', { personId: 3, archived: false, offset: 0, limit: 200 }]]);
     expect(await dispatch('people.create', { name: 'Ann' })).toEqual({ ok: false, error: { code: 'conflict', message: 'taken' } });
     const internal = await dispatch('people.list', {});
     expect(internal).toMatchObject({ ok: false, error: { code: 'internal' } });
