@@ -1,80 +1,119 @@
-// Top-k outfits from a wardrobe. The score is a sum over pairs of slots, so a learned matching network per
-// pair can take the place of the pair scorer without changing the search. Diversity: an item appears in
-// at most `maxUsesPerItem` suggestions, so the list is not one good top with every pair of trousers.
-import type { GarmentType, Item, OutfitSuggestion } from '../../../shared/api.ts';
-import { OUTFIT_TEMPLATES, displayOrder, isValidOutfit } from './slots.ts';
-
-export interface Candidate {
-  item: Item;
-  embedding: Float32Array;
-}
-
-export type PairScorer = (a: Candidate, b: Candidate) => number;
+// Top-k outfits from a wardrobe (or a shop's catalogue index): exact search over the engine's pair tables
+// for every valid slot set, then a diverse pick in score order. Pinned items are in every suggestion
+// ("build around this"), excluded items in none; `slots` asks for one slot set only. Diversity: no two
+// suggestions differ in one item only (unless allowNearDuplicates), and an item other than the pinned
+// ones is in at most `maxUsesPerItem` suggestions. Each suggestion carries its score per slot pair.
+import type { GarmentType } from '../../../shared/api.ts';
+import { VALID_SLOT_SETS, displayOrder, isValidOutfit, pairsOf } from './slots.ts';
+import type { Slot } from './slots.ts';
+import { topOutfits } from './search.ts';
+import type { FoundOutfit } from './search.ts';
+import type { WardrobeIndex } from './engine.ts';
 
 export interface SuggestOptions {
   k: number;
-  pinned?: number[];
+  pinned?: readonly number[];
+  exclude?: readonly number[];
+  /** Only outfits of exactly these slots (a valid outfit's slots). */
+  slots?: readonly Slot[];
   maxUsesPerItem?: number;
+  allowNearDuplicates?: boolean;
 }
 
-/** Until a compatibility model is trained: cosine similarity of the two embeddings. */
-export const cosinePairScorer: PairScorer = (a, b) => cosine(a.embedding, b.embedding);
+export interface SuggestedOutfit {
+  /** Item ids in display order (outerwear, top or dress, bottom, shoes). */
+  itemIds: number[];
+  slots: Slot[];
+  score: number;
+  pairScores: { a: GarmentType; b: GarmentType; score: number }[];
+}
 
-export function suggestOutfits(wardrobe: Candidate[], score: PairScorer, options: SuggestOptions): OutfitSuggestion[] {
-  const pinned = new Set(options.pinned ?? []);
-  const bySlot = new Map<GarmentType, Candidate[]>();
-  for (const c of wardrobe) {
-    const list = bySlot.get(c.item.type) ?? [];
-    list.push(c);
-    bySlot.set(c.item.type, list);
+/** A request that cannot make an outfit (bad pins, invalid slots): the caller's mistake. */
+export class OutfitRequestError extends Error {}
+
+export function suggestOutfits(index: WardrobeIndex, options: SuggestOptions): SuggestedOutfit[] {
+  const pinned = [...new Set(options.pinned ?? [])];
+  const excluded = new Set(options.exclude ?? []);
+  const pinnedSlots = new Map<Slot, number>();
+  for (const id of pinned) {
+    const where = index.find(id);
+    if (!where) throw new OutfitRequestError(`item ${id} is not in this wardrobe as a top, bottom, shoes, dress or outerwear`);
+    if (excluded.has(id)) throw new OutfitRequestError(`item ${id} is both pinned and excluded`);
+    if (pinnedSlots.has(where.slot)) throw new OutfitRequestError(`two pinned items are both ${where.slot}: an outfit has one`);
+    pinnedSlots.set(where.slot, where.row);
   }
-  const scored: { parts: Candidate[]; score: number; pairScores: OutfitSuggestion['pairScores'] }[] = [];
-  for (const template of OUTFIT_TEMPLATES) {
-    for (const parts of combinations(template.map((t) => bySlot.get(t) ?? []))) {
-      if ([...pinned].some((id) => !parts.some((p) => p.item.id === id))) continue;
-      const pairScores: OutfitSuggestion['pairScores'] = [];
-      for (let i = 0; i < parts.length; i++) {
-        for (let j = i + 1; j < parts.length; j++) {
-          pairScores.push({ a: parts[i]!.item.type, b: parts[j]!.item.type, score: score(parts[i]!, parts[j]!) });
-        }
-      }
-      scored.push({ parts, score: pairScores.reduce((s, p) => s + p.score, 0), pairScores });
-    }
+  if (options.slots && !isValidOutfit(options.slots)) throw new OutfitRequestError(`${options.slots.join(' + ')} is not a valid outfit`);
+  const sets = (options.slots ? [options.slots] : VALID_SLOT_SETS).filter((set) => [...pinnedSlots.keys()].every((s) => set.includes(s)));
+  if (pinnedSlots.size && !sets.length) throw new OutfitRequestError(`no valid outfit holds all the pinned items (${[...pinnedSlots.keys()].join(', ')})`);
+
+  const allowed: Partial<Record<Slot, Int32Array>> = {};
+  for (const slot of index.slots()) {
+    const pin = pinnedSlots.get(slot);
+    allowed[slot] = pin !== undefined ? Int32Array.of(pin) : Int32Array.from(index.ids(slot).flatMap((id, row) => (excluded.has(id) ? [] : [row])));
   }
-  scored.sort((a, b) => b.score - a.score);
+  const feasible = sets.filter((set) => set.every((s) => (allowed[s]?.length ?? 0) > 0));
+  const k = options.k;
   const maxUses = options.maxUsesPerItem ?? 2;
+  const pinnedIds = new Set(pinned);
+  const free = (ids: readonly number[]) => ids.filter((id) => !pinnedIds.has(id));
+  // Greedy in score order: each pick is the best outfit compatible with the picks before it. Rounds of
+  // exact top-n search over the items not yet used up; within a round the list is scanned in order, so
+  // the picks are exactly those of one scan over all outfits sorted by score.
+  const picked: SuggestedOutfit[] = [];
   const uses = new Map<number, number>();
-  const out: OutfitSuggestion[] = [];
-  for (const s of scored) {
-    if (out.length >= options.k) break;
-    if (s.parts.some((p) => !pinned.has(p.item.id) && (uses.get(p.item.id) ?? 0) >= maxUses)) continue;
-    const items = s.parts.map((p) => p.item).sort((a, b) => displayOrder(a.type, b.type));
-    if (!isValidOutfit(items.map((i) => i.type))) continue;
-    for (const p of s.parts) uses.set(p.item.id, (uses.get(p.item.id) ?? 0) + 1);
-    out.push({ items, score: s.score, pairScores: s.pairScores });
+  let n = Math.max(40, 6 * k);
+  while (picked.length < k) {
+    const found = topAcrossSets(index, feasible, n, allowed);
+    let progress = false;
+    for (const f of found) {
+      if (picked.length >= k) break;
+      const ids = f.slots.map((s, i) => index.ids(s)[f.rows[i]!]!);
+      const own = free(ids);
+      if (own.some((id) => (uses.get(id) ?? 0) >= maxUses)) continue;
+      if (!options.allowNearDuplicates && picked.some((p) => nearDuplicate(own, free(p.itemIds)))) continue;
+      for (const id of own) uses.set(id, (uses.get(id) ?? 0) + 1);
+      picked.push(toSuggestion(index, f, ids));
+      progress = true;
+    }
+    // Fewer than n: every outfit left was seen. The cap only matters for huge inputs.
+    if (picked.length >= k || found.length < n || n >= MAX_CANDIDATES) break;
+    // Used-up items leave the search; if nothing was picked, the next round looks deeper.
+    for (const [id, count] of uses) {
+      if (count < maxUses) continue;
+      const where = index.find(id)!;
+      const rows = allowed[where.slot]!;
+      if (rows.includes(where.row)) allowed[where.slot] = rows.filter((r) => r !== where.row);
+    }
+    if (!progress) n *= 4;
   }
-  return out;
+  return picked;
 }
 
-function* combinations<T>(lists: T[][]): Generator<T[]> {
-  if (lists.some((l) => l.length === 0)) return;
-  const idx = lists.map(() => 0);
-  while (true) {
-    yield idx.map((i, s) => lists[s]![i]!);
-    let s = lists.length - 1;
-    while (s >= 0 && ++idx[s]! === lists[s]!.length) idx[s--] = 0;
-    if (s < 0) return;
+/** The n best outfits over several slot sets; each set's search starts at the n-th best found so far. */
+function topAcrossSets(index: WardrobeIndex, sets: readonly (readonly Slot[])[], n: number, allowed: Partial<Record<Slot, Int32Array>>): FoundOutfit[] {
+  let merged: FoundOutfit[] = [];
+  for (const set of sets) {
+    if (!set.every((s) => (allowed[s]?.length ?? 0) > 0)) continue;
+    const floor = merged.length >= n ? merged[n - 1]!.score : -Infinity;
+    merged = [...merged, ...topOutfits(index, set, n, allowed, floor)].sort((a, b) => b.score - a.score).slice(0, n);
   }
+  return merged;
 }
 
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+const MAX_CANDIDATES = 200_000;
+
+/** Two outfits differ in one item only (counting the items that are not pinned). */
+function nearDuplicate(a: readonly number[], b: readonly number[]): boolean {
+  const onlyA = a.filter((id) => !b.includes(id)).length;
+  const onlyB = b.filter((id) => !a.includes(id)).length;
+  // With a single free slot every pair of outfits differs in one item: that is all there is to vary.
+  const need = Math.min(2, a.length, b.length);
+  return Math.max(onlyA, onlyB) < need;
+}
+
+function toSuggestion(index: WardrobeIndex, f: FoundOutfit, ids: number[]): SuggestedOutfit {
+  const row = new Map(f.slots.map((s, i) => [s, f.rows[i]!]));
+  const pairScores = pairsOf(f.slots).map(([a, b]) => ({ a, b, score: index.pairScore(a, row.get(a)!, b, row.get(b)!) }));
+  const order = f.slots.map((s, i) => ({ s, id: ids[i]! })).sort((x, y) => displayOrder(x.s, y.s));
+  return { itemIds: order.map((o) => o.id), slots: order.map((o) => o.s), score: f.score, pairScores };
 }

@@ -3,6 +3,7 @@
 import type { Batch } from './tensor.ts';
 import { batch } from './tensor.ts';
 import type { Rng } from './rng.ts';
+import { matmulTransA, matmulTransB, transpose } from './matmul.ts';
 
 export interface Param {
   name: string;
@@ -22,11 +23,14 @@ export class Dense implements Layer {
   readonly outDim: number;
   readonly weight: Param;
   readonly bias: Param | null;
+  /** False for a first layer over fixed features: backward then skips dx (a third of the work) and returns zeros. */
+  readonly inputGrad: boolean;
   private input: Batch | null = null;
 
-  constructor(inDim: number, outDim: number, rng: Rng, options: { bias?: boolean; name?: string } = {}) {
+  constructor(inDim: number, outDim: number, rng: Rng, options: { bias?: boolean; name?: string; inputGrad?: boolean } = {}) {
     this.inDim = inDim;
     this.outDim = outDim;
+    this.inputGrad = options.inputGrad ?? true;
     const name = options.name ?? 'dense';
     const w = new Float32Array(inDim * outDim);
     // He initialisation: keeps activations' scale through ReLU stacks.
@@ -39,44 +43,23 @@ export class Dense implements Layer {
   forward(x: Batch): Batch {
     if (x.cols !== this.inDim) throw new Error(`dense layer expects ${this.inDim} inputs, got ${x.cols}`);
     this.input = x;
-    const y = batch(x.rows, this.outDim);
-    const W = this.weight.value;
-    const b = this.bias?.value;
-    for (let r = 0; r < x.rows; r++) {
-      const xo = r * this.inDim;
-      const yo = r * this.outDim;
-      for (let o = 0; o < this.outDim; o++) {
-        let s = b ? b[o]! : 0;
-        const wo = o * this.inDim;
-        for (let i = 0; i < this.inDim; i++) s += x.data[xo + i]! * W[wo + i]!;
-        y.data[yo + o] = s;
-      }
-    }
-    return y;
+    return batch(x.rows, this.outDim, matmulTransB(x.data, x.rows, this.inDim, this.weight.value, this.outDim, { bias: this.bias?.value }));
   }
 
   backward(dy: Batch): Batch {
     const x = this.input;
     if (!x) throw new Error('backward before forward');
-    const W = this.weight.value;
-    const gW = this.weight.grad;
     const gb = this.bias?.grad;
-    const dx = batch(x.rows, this.inDim);
-    for (let r = 0; r < x.rows; r++) {
-      const xo = r * this.inDim;
-      const yo = r * this.outDim;
-      for (let o = 0; o < this.outDim; o++) {
-        const g = dy.data[yo + o]!;
-        if (g === 0) continue;
-        if (gb) gb[o]! += g;
-        const wo = o * this.inDim;
-        for (let i = 0; i < this.inDim; i++) {
-          gW[wo + i]! += g * x.data[xo + i]!;
-          dx.data[xo + i]! += g * W[wo + i]!;
-        }
+    if (gb) {
+      for (let r = 0; r < dy.rows; r++) {
+        const yo = r * this.outDim;
+        for (let o = 0; o < this.outDim; o++) gb[o]! += dy.data[yo + o]!;
       }
     }
-    return dx;
+    // dW += dy^T x; dx = dy W = (dy^T)^T W (see matmul.ts).
+    matmulTransA(dy.data, x.rows, this.outDim, x.data, this.inDim, { out: this.weight.grad, accumulate: true });
+    if (!this.inputGrad) return batch(x.rows, this.inDim);
+    return batch(x.rows, this.inDim, matmulTransA(transpose(dy.data, x.rows, this.outDim), this.outDim, x.rows, this.weight.value, this.inDim));
   }
 
   params(): Param[] {

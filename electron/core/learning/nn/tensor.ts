@@ -5,7 +5,7 @@ export interface Batch {
   data: Float32Array;
 }
 
-export function batch(rows: number, cols: number, data = new Float32Array(rows * cols)): Batch {
+export function batch(rows: number, cols: number, data: Float32Array = new Float32Array(rows * cols)): Batch {
   if (data.length !== rows * cols) throw new Error(`batch data has ${data.length} values, expected ${rows}x${cols}`);
   return { rows, cols, data };
 }

@@ -1,0 +1,183 @@
+// The outfit engine at wardrobe scale: every item's per-pair vectors are computed once per model (and
+// person's parts) and kept by item id; a wardrobe's pair score tables are one matrix product per slot
+// pair, kept until the wardrobe (items, their types) or the model changes. Search then reads tables only.
+import { matmulTransB, transpose } from '../learning/nn/matmul.ts';
+import { featureMatrix } from '../compat/model.ts';
+import type { CompatModel, PersonalCompat } from '../compat/model.ts';
+import { canonicalPair, isSlot } from './slots.ts';
+import type { PairKey, Slot } from './slots.ts';
+import { computeRowMax } from './search.ts';
+import type { DirectedTable, SearchSpace } from './search.ts';
+
+export interface EngineItem {
+  id: number;
+  /** The item's garment type; items of types outside the outfit slots are ignored. */
+  type: string;
+  embedding: Float32Array;
+}
+
+interface ItemVectors {
+  slot: Slot;
+  sides: Map<PairKey, Float32Array>;
+  unary: number;
+}
+
+/** One slot's items in an index: ids, per-pair vectors (row-major), per-item terms. */
+export interface SlotBlock {
+  ids: number[];
+  sides: Map<PairKey, { dim: number; data: Float32Array }>;
+  unary: Float32Array;
+}
+
+/** A wardrobe ready for search: rows per slot, pair tables computed on first use and kept. */
+export class WardrobeIndex implements SearchSpace {
+  readonly key: string;
+  private readonly blocks: Map<Slot, SlotBlock>;
+  private readonly position = new Map<number, { slot: Slot; row: number }>();
+  private readonly tables = new Map<string, DirectedTable>();
+  private readonly rowMaxima = new Map<string, Float32Array>();
+
+  constructor(key: string, blocks: Map<Slot, SlotBlock>) {
+    this.key = key;
+    this.blocks = blocks;
+    for (const [slot, b] of blocks) b.ids.forEach((id, row) => this.position.set(id, { slot, row }));
+  }
+
+  size(slot: Slot): number {
+    return this.blocks.get(slot)?.ids.length ?? 0;
+  }
+
+  ids(slot: Slot): readonly number[] {
+    return this.blocks.get(slot)?.ids ?? [];
+  }
+
+  slots(): Slot[] {
+    return [...this.blocks.keys()];
+  }
+
+  find(id: number): { slot: Slot; row: number } | undefined {
+    return this.position.get(id);
+  }
+
+  unary(slot: Slot): Float32Array {
+    return this.blocks.get(slot)?.unary ?? new Float32Array(0);
+  }
+
+  table(from: Slot, to: Slot): DirectedTable {
+    const name = `${from}>${to}`;
+    let t = this.tables.get(name);
+    if (t) return t;
+    const pair = canonicalPair(from, to);
+    if (!pair) throw new Error(`${from} and ${to} are never in one outfit`);
+    if (pair.swapped) {
+      const other = this.table(to, from);
+      t = { rows: other.cols, cols: other.rows, data: transpose(other.data, other.rows, other.cols) };
+    } else {
+      const l = this.blocks.get(from);
+      const r = this.blocks.get(to);
+      const rows = l?.ids.length ?? 0;
+      const cols = r?.ids.length ?? 0;
+      const ls = l?.sides.get(pair.key);
+      const rs = r?.sides.get(pair.key);
+      t = { rows, cols, data: rows && cols && ls && rs ? matmulTransB(ls.data, rows, ls.dim, rs.data, cols) : new Float32Array(rows * cols) };
+    }
+    this.tables.set(name, t);
+    return t;
+  }
+
+  rowMax(from: Slot, to: Slot): Float32Array {
+    const name = `${from}>${to}`;
+    let m = this.rowMaxima.get(name);
+    if (!m) {
+      m = computeRowMax(this.table(from, to));
+      this.rowMaxima.set(name, m);
+    }
+    return m;
+  }
+
+  pairScore(a: Slot, rowA: number, b: Slot, rowB: number): number {
+    const t = this.table(a, b);
+    return t.data[rowA * t.cols + rowB]!;
+  }
+
+  /** Every table of the wardrobe, computed now (a full re-score). */
+  computeAllTables(): void {
+    for (const a of this.blocks.keys()) for (const b of this.blocks.keys()) if (a !== b && canonicalPair(a, b)) this.table(a, b);
+  }
+}
+
+export class OutfitEngine {
+  private model: CompatModel;
+  private personal: PersonalCompat | undefined;
+  private vectors = new Map<number, ItemVectors>();
+  /** The latest few wardrobes' indexes (one per person in practice), most recent last. */
+  private indexes = new Map<string, WardrobeIndex>();
+
+  constructor(model: CompatModel, personal?: PersonalCompat) {
+    this.model = model;
+    this.personal = personal;
+  }
+
+  get currentModel(): CompatModel {
+    return this.model;
+  }
+
+  /** Identifies the scores: changes with the model's weights and the person's parts. */
+  get scoreId(): string {
+    return `${this.model.id}/${this.personal?.id ?? 'general'}`;
+  }
+
+  /** A new model or new personal parts: every cached vector and table is dropped. */
+  setModel(model: CompatModel, personal?: PersonalCompat): void {
+    this.model = model;
+    this.personal = personal;
+    this.invalidate();
+  }
+
+  invalidate(): void {
+    this.vectors.clear();
+    this.indexes.clear();
+  }
+
+  /** The wardrobe's index: the cached one while items, types and scores are unchanged. */
+  index(items: readonly EngineItem[]): WardrobeIndex {
+    const usable = items.filter((i) => isSlot(i.type)).sort((a, b) => a.id - b.id);
+    const key = `${this.scoreId}|${usable.map((i) => `${i.id}:${i.type}`).join(',')}`;
+    const cached = this.indexes.get(key);
+    if (cached) {
+      this.indexes.delete(key);
+      this.indexes.set(key, cached);
+      return cached;
+    }
+    // Vectors for items not seen under these scores (or whose type changed).
+    const missing = usable.filter((i) => this.vectors.get(i.id)?.slot !== i.type);
+    const bySlot = new Map<Slot, EngineItem[]>();
+    for (const i of missing) (bySlot.get(i.type as Slot) ?? bySlot.set(i.type as Slot, []).get(i.type as Slot)!).push(i);
+    for (const [slot, list] of bySlot) {
+      const embeddings = list.map((i) => i.embedding);
+      const v = this.model.prepareSlot(slot, featureMatrix(this.model.transform, embeddings), list.length, this.personal, embeddings);
+      list.forEach((item, r) => {
+        const sides = new Map<PairKey, Float32Array>();
+        for (const [key, s] of v.sides) sides.set(key, s.data.slice(r * s.dim, (r + 1) * s.dim));
+        this.vectors.set(item.id, { slot, sides, unary: v.unary[r]! });
+      });
+    }
+    const blocks = new Map<Slot, SlotBlock>();
+    const groups = new Map<Slot, EngineItem[]>();
+    for (const i of usable) (groups.get(i.type as Slot) ?? groups.set(i.type as Slot, []).get(i.type as Slot)!).push(i);
+    for (const [slot, list] of groups) {
+      const first = this.vectors.get(list[0]!.id)!;
+      const sides = new Map<PairKey, { dim: number; data: Float32Array }>();
+      for (const [pk, v] of first.sides) {
+        const data = new Float32Array(list.length * v.length);
+        list.forEach((item, r) => data.set(this.vectors.get(item.id)!.sides.get(pk)!, r * v.length));
+        sides.set(pk, { dim: v.length, data });
+      }
+      blocks.set(slot, { ids: list.map((i) => i.id), sides, unary: Float32Array.from(list, (i) => this.vectors.get(i.id)!.unary) });
+    }
+    const index = new WardrobeIndex(key, blocks);
+    this.indexes.set(key, index);
+    if (this.indexes.size > 8) this.indexes.delete(this.indexes.keys().next().value!);
+    return index;
+  }
+}

@@ -1,0 +1,247 @@
+// Exact top-N search over outfits whose score is a sum of pair tables (+ per-item terms), by branch and
+// bound: slots are filled one at a time; for each slot still open, the best it can add given the items
+// chosen so far is kept in an accumulator (a row of a pair table per chosen item), so a partial outfit is
+// dropped as soon as its optimistic total cannot enter the current top N. The last slot is a plain scan.
+// Exact: the result is the true top N, in score order, ties broken by item rows.
+import type { Slot } from './slots.ts';
+
+/** Scores between the rows of two slots: data[i * cols + j] for row i of `from`, row j of `to`. */
+export interface DirectedTable {
+  rows: number;
+  cols: number;
+  data: Float32Array;
+}
+
+export interface SearchSpace {
+  /** Rows (items) of each slot. */
+  size(slot: Slot): number;
+  /** The table from one slot to another (both orientations are available). */
+  table(from: Slot, to: Slot): DirectedTable;
+  /** Per-item terms of a slot (length size(slot)). */
+  unary(slot: Slot): Float32Array;
+  /** The best entry of each row of table(from, to), if the space keeps it (else computed per search). */
+  rowMax?(from: Slot, to: Slot): Float32Array;
+}
+
+export function computeRowMax(t: DirectedTable): Float32Array {
+  const out = new Float32Array(t.rows);
+  const d = t.data;
+  for (let i = 0; i < t.rows; i++) {
+    let best = -Infinity;
+    const o = i * t.cols;
+    for (let j = 0; j < t.cols; j++) if (d[o + j]! > best) best = d[o + j]!;
+    out[i] = best;
+  }
+  return out;
+}
+
+export interface FoundOutfit {
+  slots: Slot[];
+  /** Row of each slot's item, in `slots` order. */
+  rows: number[];
+  score: number;
+}
+
+/**
+ * The N best outfits over one slot set, each slot restricted to `allowed` rows (all rows when absent).
+ * `floor`: only outfits scoring above it are wanted (lets several slot sets share one threshold).
+ */
+export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number, allowed: Partial<Record<Slot, Int32Array>> = {}, floor = -Infinity): FoundOutfit[] {
+  const m = slots.length;
+  if (m === 0 || n <= 0) return [];
+  const rowsOf = (s: Slot) => allowed[s] ?? Int32Array.from({ length: space.size(s) }, (_, i) => i);
+  // Fill the smallest slots first; the largest is the final scan.
+  const order = [...slots].sort((a, b) => rowsOf(a).length - rowsOf(b).length);
+  const cand = order.map(rowsOf);
+  if (cand.some((c) => c.length === 0)) return [];
+  const tables = order.map((a) => order.map((b) => (a === b ? null : space.table(a, b))));
+  const unary = order.map((s) => space.unary(s));
+  // rowMax[a][b][i]: the best table entry of row i of slot a towards any item of slot b (over all items:
+  // still an upper bound when some are not allowed, and the space can keep it between searches).
+  const rowMax = order.map((a, ai) => order.map((b, bi) => (ai === bi ? null : space.rowMax ? space.rowMax(a, b) : computeRowMax(tables[ai]![bi]!))));
+  // The best entry of each table over allowed rows (for pairs of slots that are both still open).
+  const globalMax = order.map((_, a) =>
+    order.map((_, b) => {
+      let best = -Infinity;
+      if (a !== b) for (const i of cand[a]!) best = Math.max(best, rowMax[a]![b]![i]!);
+      return best;
+    }),
+  );
+  const heap = new TopHeap(n, m);
+  const chosen = new Int32Array(m);
+  // acc[l][u][j]: unary of row j of slot u plus its table entries towards the items chosen at levels < l.
+  const acc: Float32Array[][] = Array.from({ length: m }, () => order.map((s) => new Float32Array(space.size(s))));
+  for (let u = 0; u < m; u++) acc[0]![u]!.set(unary[u]!);
+  let threshold = floor;
+  const push = (score: number) => {
+    heap.push(score, chosen);
+    if (heap.full()) threshold = Math.max(floor, heap.minScore());
+  };
+
+  // bests[l][u]: the largest acc[l][u] over allowed rows (filled by the level above while it updates acc).
+  const bests = Array.from({ length: m }, () => new Float64Array(m));
+  for (let u = 0; u < m; u++) {
+    let best = -Infinity;
+    const cu = cand[u]!;
+    for (let q = 0; q < cu.length; q++) if (acc[0]![u]![cu[q]!]! > best) best = acc[0]![u]![cu[q]!]!;
+    bests[0]![u] = best;
+  }
+  const bounds = order.map((_, l) => new Float64Array(cand[l]!.length));
+
+  const visit = (level: number, partial: number) => {
+    const here = acc[level]!;
+    const own = here[level]!;
+    const rows = cand[level]!;
+    const bestBefore = bests[level]!;
+    if (level === m - 2) {
+      // The last two slots: for each item here, one scan of the last slot.
+      const last = m - 1;
+      const t = tables[level]![last]!;
+      const lastAcc = here[last]!;
+      const lastRows = cand[last]!;
+      const maxTo = rowMax[level]![last]!;
+      const td = t.data;
+      const nl = lastRows.length;
+      const bestLast = bestBefore[last]!;
+      for (let p = 0; p < rows.length; p++) {
+        const i = rows[p]!;
+        const base = partial + own[i]!;
+        if (base + bestLast + maxTo[i]! <= threshold) continue;
+        const o = i * t.cols;
+        chosen[level] = i;
+        for (let q = 0; q < nl; q++) {
+          const j = lastRows[q]!;
+          const s = base + lastAcc[j]! + td[o + j]!;
+          if (s > threshold) {
+            chosen[last] = j;
+            push(s);
+          }
+        }
+      }
+      return;
+    }
+    // Open pairs among later slots.
+    let restPairs = 0;
+    for (let u = level + 1; u < m; u++) for (let v = u + 1; v < m; v++) restPairs += globalMax[u]![v]!;
+    // Cheap upper bound per item (each later slot's best so far plus this item's best towards it);
+    // promising items first, so the threshold rises early.
+    const bound = bounds[level]!;
+    for (let r = 0; r < rows.length; r++) {
+      const i = rows[r]!;
+      let b = partial + own[i]! + restPairs;
+      for (let u = level + 1; u < m; u++) b += bestBefore[u]! + rowMax[level]![u]![i]!;
+      bound[r] = b;
+    }
+    const byBound = Array.from({ length: rows.length }, (_, r) => r).sort((x, y) => bound[y]! - bound[x]! || rows[x]! - rows[y]!);
+    const next = acc[level + 1]!;
+    const nextBests = bests[level + 1]!;
+    for (const r of byBound) {
+      if (bound[r]! <= threshold) break;
+      const i = rows[r]!;
+      chosen[level] = i;
+      // Tighter: update the accumulators and take each later slot's real best.
+      let tight = partial + own[i]! + restPairs;
+      for (let u = level + 1; u < m; u++) {
+        const t = tables[level]![u]!;
+        const src = here[u]!;
+        const dst = next[u]!;
+        const o = i * t.cols;
+        const td = t.data;
+        const cu = cand[u]!;
+        let best = -Infinity;
+        for (let q = 0; q < cu.length; q++) {
+          const j = cu[q]!;
+          const v = src[j]! + td[o + j]!;
+          dst[j] = v;
+          if (v > best) best = v;
+        }
+        nextBests[u] = best;
+        tight += best;
+      }
+      if (tight <= threshold) continue;
+      visit(level + 1, partial + own[i]!);
+    }
+  };
+  visit(0, 0);
+  return heap.sorted().map(({ score, rows }) => {
+    const bySlot = new Map(order.map((s, l) => [s, rows[l]!]));
+    return { slots: [...slots], rows: slots.map((s) => bySlot.get(s)!), score };
+  });
+}
+
+/** A bounded min-heap of (score, rows): keeps the N best. */
+class TopHeap {
+  private readonly n: number;
+  private readonly width: number;
+  private readonly scores: number[] = [];
+  private readonly rows: Int32Array[] = [];
+
+  constructor(n: number, width: number) {
+    this.n = n;
+    this.width = width;
+  }
+
+  full(): boolean {
+    return this.scores.length >= this.n;
+  }
+
+  minScore(): number {
+    return this.scores[0] ?? -Infinity;
+  }
+
+  push(score: number, rows: Int32Array): void {
+    if (this.full()) {
+      if (score <= this.scores[0]!) return;
+      this.scores[0] = score;
+      this.rows[0] = rows.slice(0, this.width);
+      this.down(0);
+      return;
+    }
+    this.scores.push(score);
+    this.rows.push(rows.slice(0, this.width));
+    this.up(this.scores.length - 1);
+  }
+
+  sorted(): { score: number; rows: Int32Array }[] {
+    return this.scores
+      .map((score, k) => ({ score, rows: this.rows[k]! }))
+      .sort((a, b) => b.score - a.score || compareRows(a.rows, b.rows));
+  }
+
+  private less(a: number, b: number): boolean {
+    return this.scores[a]! < this.scores[b]!;
+  }
+
+  private swap(a: number, b: number): void {
+    [this.scores[a], this.scores[b]] = [this.scores[b]!, this.scores[a]!];
+    [this.rows[a], this.rows[b]] = [this.rows[b]!, this.rows[a]!];
+  }
+
+  private up(k: number): void {
+    while (k > 0) {
+      const p = (k - 1) >> 1;
+      if (!this.less(k, p)) return;
+      this.swap(k, p);
+      k = p;
+    }
+  }
+
+  private down(k: number): void {
+    const size = this.scores.length;
+    for (;;) {
+      const l = 2 * k + 1;
+      const r = l + 1;
+      let min = k;
+      if (l < size && this.less(l, min)) min = l;
+      if (r < size && this.less(r, min)) min = r;
+      if (min === k) return;
+      this.swap(k, min);
+      k = min;
+    }
+  }
+}
+
+function compareRows(a: Int32Array, b: Int32Array): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}

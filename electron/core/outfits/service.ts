@@ -1,0 +1,89 @@
+// The outfit engine as the app uses it: the library's model (its taught house style, else the shipped
+// model), reloaded when the house style changes; suggestions for a person's wardrobe; and the "teach the
+// house style" jobs.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Item, OutfitModelInfo, OutfitSuggestion, HouseStyleProgress } from '../../../shared/api.ts';
+import { HOUSE_STYLE_DIRNAME, MODEL_JSON, loadModel, modelDirFor } from '../compat/store.ts';
+import { TeachJob } from '../compat/teach-job.ts';
+import { OutfitEngine } from './engine.ts';
+import type { PersonalCompat } from '../compat/model.ts';
+import { suggestOutfits } from './suggest.ts';
+import type { SuggestOptions } from './suggest.ts';
+
+export const BACKBONE_FILE_NAME = 'mobilenet_v2_imagenet.onnx';
+
+export class OutfitService {
+  private readonly libraryRoot: string;
+  private readonly backboneDir: string;
+  private engine: OutfitEngine | null = null;
+  private source: OutfitModelInfo['source'] = 'shipped';
+  private stamp = '';
+  readonly jobs = new Map<string, TeachJob>();
+  private readonly personalEngines = new Map<string, OutfitEngine>();
+
+  constructor(options: { libraryRoot: string; backboneDir: string }) {
+    this.libraryRoot = options.libraryRoot;
+    this.backboneDir = options.backboneDir;
+  }
+
+  /** The engine over the library's current model (a changed house style is picked up here). */
+  current(): OutfitEngine {
+    const { dir, source } = modelDirFor(this.libraryRoot);
+    const file = path.join(dir, MODEL_JSON);
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    const stamp = `${dir}:${stat?.mtimeMs ?? 0}:${stat?.size ?? 0}`;
+    if (!this.engine || stamp !== this.stamp) {
+      const model = loadModel(dir);
+      if (this.engine) this.engine.setModel(model);
+      else this.engine = new OutfitEngine(model);
+      this.stamp = stamp;
+      this.source = source;
+    }
+    return this.engine;
+  }
+
+  /** The folder of the model current() serves (the personal fine-tuning worker loads the same one). */
+  modelDir(): string {
+    return modelDirFor(this.libraryRoot).dir;
+  }
+
+  /** Suggestions from the general model, or with a person's parts (an engine kept per person's version). */
+  suggest(wardrobe: readonly { item: Item; embedding: Float32Array }[], options: SuggestOptions, personal?: PersonalCompat): OutfitSuggestion[] {
+    const general = this.current();
+    let engine = general;
+    if (personal) {
+      const key = `${general.currentModel.id}/${personal.id}`;
+      engine = this.personalEngines.get(key) ?? new OutfitEngine(general.currentModel, personal);
+      // Keep the few most recent people's engines (their item vectors and pair tables).
+      this.personalEngines.delete(key);
+      this.personalEngines.set(key, engine);
+      while (this.personalEngines.size > 8) this.personalEngines.delete(this.personalEngines.keys().next().value!);
+    }
+    const byId = new Map(wardrobe.map((w) => [w.item.id, w.item]));
+    const index = engine.index(wardrobe.map((w) => ({ id: w.item.id, type: w.item.type, embedding: w.embedding })));
+    return suggestOutfits(index, options).map((s) => ({ items: s.itemIds.map((id) => byId.get(id)!), score: s.score, pairScores: s.pairScores }));
+  }
+
+  info(): OutfitModelInfo {
+    const model = this.current().currentModel;
+    return { source: this.source, id: model.id, trainedOn: model.meta.trainedOn, createdAt: model.meta.createdAt };
+  }
+
+  /** Starts teaching the house style from a lookbook folder; the result replaces the library's model. */
+  teach(lookbookDir: string): TeachJob {
+    for (const job of this.jobs.values()) if (job.snapshot().state === 'running') throw new Error('a house style is already being taught');
+    const job = new TeachJob({
+      lookbookDir: path.resolve(lookbookDir),
+      backbonePath: path.join(this.backboneDir, BACKBONE_FILE_NAME),
+      outDir: path.join(this.libraryRoot, HOUSE_STYLE_DIRNAME),
+      cacheDir: path.join(this.libraryRoot, 'cache', 'embeddings'),
+    });
+    this.jobs.set(job.id, job);
+    return job;
+  }
+
+  status(jobId: string): HouseStyleProgress | null {
+    return this.jobs.get(jobId)?.snapshot() ?? null;
+  }
+}

@@ -1,0 +1,146 @@
+// The engine's caches: an unchanged wardrobe reuses its pair tables, a changed one (item added, type
+// changed) or a new model gets fresh ones, and cached tables always agree with scoring from scratch. The
+// catalogue search finds the exact top outfits when its pruning keeps enough candidates. The app's
+// service prefers a library's taught house style over the shipped model.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../../electron/core/learning/nn/rng.ts';
+import { OutfitEngine } from '../../../electron/core/outfits/engine.ts';
+import { CatalogueIndex, topIdsOf } from '../../../electron/core/outfits/catalogue.ts';
+import { OutfitService } from '../../../electron/core/outfits/service.ts';
+import { suggestOutfits } from '../../../electron/core/outfits/suggest.ts';
+import { PreparedItems } from '../../../electron/core/compat/scoring.ts';
+import { HOUSE_STYLE_DIRNAME, saveModel } from '../../../electron/core/compat/store.ts';
+import { isSlot } from '../../../electron/core/outfits/slots.ts';
+import type { Slot } from '../../../electron/core/outfits/slots.ts';
+import type { Item } from '../../../shared/api.ts';
+import { fitFeatureTransform } from '../../../electron/core/compat/features.ts';
+import { CompatModel } from '../../../electron/core/compat/model.ts';
+import { tempDir } from '../../helpers/kit.ts';
+import { randomEmbedding, randomModel, randomWardrobe } from './helpers.ts';
+
+describe('pair score cache', () => {
+  it('reuses tables for the same wardrobe and rebuilds them when items, types or the model change', () => {
+    const rng = new Rng(4);
+    const model = randomModel(1);
+    const engine = new OutfitEngine(model);
+    const wardrobe = randomWardrobe(rng, 6);
+    const first = engine.index(wardrobe);
+    expect(engine.index([...wardrobe].reverse())).toBe(first);
+
+    const added = [...wardrobe, { id: 999, type: 'shoes', embedding: randomEmbedding(rng) }];
+    const second = engine.index(added);
+    expect(second).not.toBe(first);
+    expect(second.ids('shoes')).toContain(999);
+
+    const retyped = wardrobe.map((i) => (i.type === 'top' ? { ...i, type: 'outerwear' } : i));
+    const third = engine.index(retyped);
+    expect(third).not.toBe(first);
+    expect(third.size('top')).toBe(0);
+
+    engine.setModel(randomModel(2));
+    expect(engine.index(wardrobe)).not.toBe(first);
+  });
+
+  it('cached tables equal scores computed from scratch', () => {
+    const rng = new Rng(8);
+    const model = randomModel(3);
+    const engine = new OutfitEngine(model);
+    const wardrobe = randomWardrobe(rng, 5).filter((i) => isSlot(i.type));
+    const index = engine.index(wardrobe);
+    const items = wardrobe.map((i) => ({ slot: i.type as Slot, embedding: i.embedding }));
+    const prepared = new PreparedItems(model, items);
+    const at = new Map(wardrobe.map((w, k) => [w.id, k]));
+    for (const [a, b] of [['top', 'bottom'], ['shoes', 'top'], ['dress', 'shoes'], ['outerwear', 'dress']] as [Slot, Slot][]) {
+      for (let i = 0; i < index.size(a); i++) {
+        for (let j = 0; j < index.size(b); j++) {
+          const ia = at.get(index.ids(a)[i]!)!;
+          const ib = at.get(index.ids(b)[j]!)!;
+          const scratch = prepared.score({ [a]: ia, [b]: ib });
+          expect(index.pairScore(a, i, b, j)).toBeCloseTo(scratch, 4);
+        }
+      }
+    }
+  });
+});
+
+describe('catalogue search', () => {
+  it('matches exact search when the candidates cover the catalogue, and stays close with few', () => {
+    const rng = new Rng(12);
+    const model = randomModel(5);
+    const items = Array.from({ length: 400 }, (_, i) => ({ id: i + 1, type: rng.pick(['top', 'top', 'bottom', 'bottom', 'shoes', 'dress', 'outerwear']), embedding: randomEmbedding(rng) }));
+    const catalogue = new CatalogueIndex(model, items);
+    const exact = new OutfitEngine(model).index(items);
+    for (const query of [{}, { pinned: [items.find((i) => i.type === 'top')!.id] }, { exclude: items.slice(0, 50).map((i) => i.id) }]) {
+      const want = topIdsOf(exact, query, 20).map((o) => o.ids.join(','));
+      const all = catalogue.topIds(query, 20, { candidates: 400, seeds: 0, pool: 400 }).map((o) => o.ids.join(','));
+      expect(all).toEqual(want);
+      const pruned = new Set(catalogue.topIds(query, 20, { candidates: 20, seeds: 10, perSeed: 10, pool: 200 }).map((o) => o.ids.join(',')));
+      expect(want.filter((w) => pruned.has(w)).length).toBeGreaterThanOrEqual(14);
+    }
+    const suggestions = catalogue.suggest({ k: 10, pinned: [items[0]!.id] });
+    for (const s of suggestions) expect(s.itemIds).toContain(items[0]!.id);
+  });
+});
+
+describe('the app service', () => {
+  it('uses the shipped model until a house style is taught, then the house style', () => {
+    const root = tempDir('stylist-library-');
+    const service = new OutfitService({ libraryRoot: root, backboneDir: root });
+    expect(service.info().source).toBe('shipped');
+    const rng = new Rng(3);
+    const dim = service.current().currentModel.transform.pca.dim;
+    const wardrobe = (['top', 'bottom', 'shoes', 'top', 'bottom', 'shoes'] as const).map((type, i) => ({
+      item: { id: i + 1, type, fileName: `${type}.jpg` } as Item,
+      embedding: Float32Array.from({ length: dim }, () => Math.abs(rng.normal())),
+    }));
+    expect(service.suggest(wardrobe, { k: 3 }).length).toBeGreaterThan(0);
+
+    // A house style for embeddings of the backbone's size.
+    const taught = randomModelFor(dim);
+    saveModel(taught, path.join(root, HOUSE_STYLE_DIRNAME));
+    expect(service.info()).toMatchObject({ source: 'house-style', trainedOn: 'a lookbook (test)', id: taught.id });
+    const suggestions = service.suggest(wardrobe, { k: 3 });
+    expect(suggestions.length).toBeGreaterThan(0);
+    for (const s of suggestions) expect(s.items.map((i) => i.type)).toEqual(['top', 'bottom', 'shoes']);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});
+
+/** A random model (weights as randomModel's) whose feature transform reads `dim`-d embeddings. */
+function randomModelFor(dim: number): CompatModel {
+  const model = randomModel(9);
+  const rng = new Rng(2);
+  const rows = Array.from({ length: 40 }, () => Float32Array.from({ length: dim }, () => Math.abs(rng.normal())));
+  const out = new CompatModel(model.config, fitFeatureTransform(rows, { dim: model.config.inputDim }), new Rng(1), { trainedOn: 'a lookbook (test)', createdAt: new Date(0).toISOString() });
+  model.params().forEach((p, i) => out.params()[i]!.value.set(p.value));
+  out.markChanged();
+  return out;
+}
+
+describe('the extension point for personalisation', () => {
+  it("swaps in a person's copy of a pair network and adds a per-item term", () => {
+    const rng = new Rng(6);
+    const model = randomModel(4);
+    const wardrobe = randomWardrobe(rng, 5).filter((i) => ['top', 'bottom', 'shoes'].includes(i.type));
+    const general = new OutfitEngine(model).index(wardrobe);
+
+    const copy = model.pairs.get('top+bottom')!.clone();
+    // The copy is independent of the general network.
+    const w = copy.left.weight.value;
+    for (let i = 0; i < w.length; i++) w[i]! += 0.5;
+    expect(model.pairs.get('top+bottom')!.left.weight.value[0]).not.toBe(w[0]);
+    const personal = { id: 'person-1', pairs: new Map([['top+bottom' as const, copy]]), itemTerm: () => 0.5 };
+    const engine = new OutfitEngine(model, personal);
+    const index = engine.index(wardrobe);
+    expect(engine.scoreId).toBe(`${model.id}/person-1`);
+    // Pairs without a personal copy keep the general scores; the copied pair changes.
+    expect(index.pairScore('top', 0, 'shoes', 0)).toBeCloseTo(general.pairScore('top', 0, 'shoes', 0), 5);
+    let changed = 0;
+    for (let i = 0; i < index.size('top'); i++) for (let j = 0; j < index.size('bottom'); j++) if (Math.abs(index.pairScore('top', i, 'bottom', j) - general.pairScore('top', i, 'bottom', j)) > 1e-4) changed++;
+    expect(changed).toBeGreaterThan(0);
+    // The item term counts once per item of the outfit, on top of the pair scores.
+    for (const s of suggestOutfits(index, { k: 3 })) expect(s.score).toBeCloseTo(s.pairScores.reduce((a, p) => a + p.score, 0) + 0.5 * s.itemIds.length, 4);
+  });
+});
