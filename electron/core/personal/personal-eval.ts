@@ -1,0 +1,175 @@
+// Measures personalisation with SYNTHETIC people (simulated-people.ts): the app suggests, the simulated
+// person judges (10% noise), the app fine-tunes; after 0, 10, 20, 50 and 100 judgements: AUC on held-out
+// outfits labelled by the hidden taste, and the share of liked outfits among the top 20 suggestions.
+// Baselines in the same run: the general model alone, and a centroid-of-liked-items ranker (the
+// real-time collection recommender's method) fed the same judgements.
+import type { CompatModel } from '../compat/model.ts';
+import { PreparedItems } from '../compat/scoring.ts';
+import type { DataItem, Instance } from '../compat/data.ts';
+import { Rng } from '../learning/nn/rng.ts';
+import { auc, dot, mean, normalize } from '../evaluation/metrics.ts';
+import type { Slot } from '../outfits/slots.ts';
+import { fineTune } from './finetune.ts';
+import type { FineTuneJudgement, Outfit } from './finetune.ts';
+import { toPersonalCompat } from './person-model.ts';
+import { TASTES, outfitLiked, sampleWardrobe } from './simulated-people.ts';
+import type { Attributes, Taste } from './simulated-people.ts';
+
+export interface PoolItem {
+  slot: Slot;
+  embedding: Float32Array;
+  attributes: Attributes;
+}
+
+export interface PersonResult {
+  taste: string;
+  wardrobe: number;
+  heldOutPositiveShare: number;
+  aucAt: Record<number, number>;
+  likedTop20At: Record<number, number>;
+  centroidAucAt: Record<number, number>;
+}
+
+export interface PersonalEvalResult {
+  auc_at: Record<number, number>;
+  liked_top20_at: Record<number, number>;
+  general_auc: number;
+  centroid_auc_at: Record<number, number>;
+  people: PersonResult[];
+  synthetic: true;
+  noise: number;
+  seconds_per_finetune: number;
+}
+
+export const CHECKPOINTS = [0, 10, 20, 50, 100];
+/** Share of suggestions the app picks to learn from rather than its best guess. */
+export const EXPLORATION = 0.25;
+const SLOTS: Slot[] = ['top', 'bottom', 'shoes'];
+const WARDROBE: Partial<Record<Slot, number>> = { top: 120, bottom: 90, shoes: 60, outerwear: 30 };
+
+export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], options: { seed?: number; noise?: number; tastes?: readonly Taste[]; log?: (m: string) => void } = {}): PersonalEvalResult {
+  const noise = options.noise ?? 0.1;
+  const people: PersonResult[] = [];
+  let finetuneSeconds = 0;
+  let finetunes = 0;
+  (options.tastes ?? TASTES).forEach((taste, p) => {
+    const rng = new Rng((options.seed ?? 1) * 1000 + p);
+    const wardrobeIdx = sampleWardrobe(taste, pool, WARDROBE, rng);
+    const items: DataItem[] = wardrobeIdx.map((i) => ({ slot: pool[i]!.slot, embedding: pool[i]!.embedding }));
+    const attrs = wardrobeIdx.map((i) => pool[i]!.attributes);
+    const bySlot = new Map<Slot, number[]>(SLOTS.map((s) => [s, items.flatMap((it, i) => (it.slot === s ? [i] : []))]));
+    const likedByTaste = (o: Outfit) => outfitLiked(taste, SLOTS.map((s) => ({ slot: s, attributes: attrs[o[s]!]! })));
+    const keyOf = (o: Outfit) => SLOTS.map((s) => o[s]).join(',');
+    const randomOutfits = (n: number, exclude: Set<string>): Outfit[] => {
+      const out: Outfit[] = [];
+      for (let tries = 0; out.length < n && tries < n * 20; tries++) {
+        const o: Outfit = Object.fromEntries(SLOTS.map((s) => [s, rng.pick(bySlot.get(s)!)]));
+        const k = keyOf(o);
+        if (!exclude.has(k)) {
+          exclude.add(k);
+          out.push(o);
+        }
+      }
+      return out;
+    };
+    const seen = new Set<string>();
+    const heldOut = randomOutfits(1500, seen);
+    const heldLabels = heldOut.map(likedByTaste);
+    const candidates = randomOutfits(3000, seen);
+
+    const judged: FineTuneJudgement[] = [];
+    const judgedKeys = new Set<string>();
+    let prepared = new PreparedItems(model, items);
+    const scoreAll = (os: Outfit[]) => os.map((o) => prepared.score(o as Instance));
+    const result: PersonResult = { taste: taste.name, wardrobe: items.length, heldOutPositiveShare: mean(heldLabels.map(Number)), aucAt: {}, likedTop20At: {}, centroidAucAt: {} };
+
+    const measure = (n: number) => {
+      const s = scoreAll(heldOut);
+      result.aucAt[n] = round(auc(s.filter((_, i) => heldLabels[i]), s.filter((_, i) => !heldLabels[i])));
+      const top = topDiverse(candidates.filter((c) => !judgedKeys.has(keyOf(c))), scoreAll, 20);
+      result.likedTop20At[n] = round(mean(top.map((o) => Number(likedByTaste(o)))));
+      const c = centroidScores(items, judged, heldOut);
+      result.centroidAucAt[n] = round(auc(c.filter((_, i) => heldLabels[i]), c.filter((_, i) => !heldLabels[i])));
+    };
+
+    for (let n = 0; n <= CHECKPOINTS.at(-1)!; n++) {
+      if (CHECKPOINTS.includes(n)) measure(n);
+      if (n === CHECKPOINTS.at(-1)) break;
+      // The app suggests: mostly its best unjudged outfit, sometimes one to learn from (exploration).
+      const open = candidates.filter((c) => !judgedKeys.has(keyOf(c)));
+      let next: Outfit;
+      if (rng.next() < EXPLORATION) next = rng.pick(open);
+      else {
+        const scores = scoreAll(open);
+        next = open[scores.indexOf(Math.max(...scores))]!;
+      }
+      const truth = likedByTaste(next);
+      judged.push({ outfit: next, liked: rng.next() < noise ? !truth : truth });
+      judgedKeys.add(keyOf(next));
+      // The app learns (debounced in the app; here after every judgement up to 20, then every 5).
+      if (n + 1 <= 20 || (n + 1) % 5 === 0) {
+        const t0 = performance.now();
+        const personal = fineTune(model, items, judged);
+        finetuneSeconds += (performance.now() - t0) / 1000;
+        finetunes++;
+        prepared = new PreparedItems(model, items, { personal: toPersonalCompat(model, personal) });
+      }
+    }
+    options.log?.(`${taste.name}: AUC ${CHECKPOINTS.map((c) => result.aucAt[c]).join(' -> ')}; liked in top 20 ${CHECKPOINTS.map((c) => result.likedTop20At[c]).join(' -> ')}; centroid ${CHECKPOINTS.map((c) => result.centroidAucAt[c]).join(' -> ')}`);
+    people.push(result);
+  });
+  const avg = (pick: (r: PersonResult) => Record<number, number>) => Object.fromEntries(CHECKPOINTS.map((c) => [c, round(mean(people.map((r) => pick(r)[c]!)))]));
+  return {
+    auc_at: avg((r) => r.aucAt),
+    liked_top20_at: avg((r) => r.likedTop20At),
+    general_auc: round(mean(people.map((r) => r.aucAt[0]!))),
+    centroid_auc_at: avg((r) => r.centroidAucAt),
+    people,
+    synthetic: true,
+    noise,
+    seconds_per_finetune: round(finetuneSeconds / Math.max(1, finetunes)),
+  };
+}
+
+/** Best-scoring outfits with no item in more than two of them (as the app's suggestions are). */
+function topDiverse(outfits: Outfit[], scoreAll: (os: Outfit[]) => number[], k: number): Outfit[] {
+  const scores = scoreAll(outfits);
+  const order = outfits.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  const uses = new Map<number, number>();
+  const out: Outfit[] = [];
+  for (const i of order) {
+    const o = outfits[i]!;
+    const ids = Object.values(o) as number[];
+    if (ids.some((id) => (uses.get(id) ?? 0) >= 2)) continue;
+    ids.forEach((id) => uses.set(id, (uses.get(id) ?? 0) + 1));
+    out.push(o);
+    if (out.length === k) break;
+  }
+  return out;
+}
+
+/** Centroid baseline: per slot, the mean direction of the liked items; an outfit scores its items' cosines to it. */
+function centroidScores(items: readonly DataItem[], judged: readonly FineTuneJudgement[], outfits: readonly Outfit[]): number[] {
+  const centroids = new Map<Slot, Float32Array>();
+  for (const j of judged) {
+    if (!j.liked) continue;
+    for (const [slot, i] of Object.entries(j.outfit) as [Slot, number][]) {
+      const c = centroids.get(slot) ?? centroids.set(slot, new Float32Array(items[i]!.embedding.length)).get(slot)!;
+      const v = normalize(items[i]!.embedding);
+      for (let k = 0; k < c.length; k++) c[k]! += v[k]!;
+    }
+  }
+  const unit = new Map([...centroids].map(([s, c]) => [s, normalize(c)]));
+  return outfits.map((o) => {
+    let s = 0;
+    for (const [slot, i] of Object.entries(o) as [Slot, number][]) {
+      const c = unit.get(slot);
+      if (c) s += dot(normalize(items[i]!.embedding), c);
+    }
+    return s;
+  });
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
