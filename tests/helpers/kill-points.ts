@@ -1,0 +1,168 @@
+// Crash testing with real processes: a child opens the core on a library and runs one kind of work (a
+// "scenario"); the parent SIGKILLs it at a kill point, then reopens the library and checks it. A new kind of
+// kill point (training, export) is one more entry in KILL_SCENARIOS: what the child does, which moments it
+// marks (a file written, a commit about to happen), and what must hold afterwards.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Judgement } from '../../shared/api.ts';
+import { openCore } from '../../electron/core/core.ts';
+import type { Core } from '../../electron/core/core.ts';
+import { ZipReader } from '../../electron/core/backup/zip-reader.ts';
+import type { Rng } from '../../electron/core/learning/nn/rng.ts';
+import { call } from './api-call.ts';
+import { MODEL_DIR } from './kit.ts';
+import { backdate, libraryProblems } from './library-check.ts';
+
+/** What the child reports when the kill window opens; handed to check(). */
+export type KillInfo = Record<string, unknown>;
+
+export interface KillScenario {
+  /**
+   * In the child, on the opened core: the work to interrupt. Calls go() when the kill window opens, and mark()
+   * at the moments worth aiming at; stdout is a pipe, written synchronously, so the parent sees a mark while
+   * the child is still inside the synchronous work that follows it.
+   */
+  run(core: Core, params: KillInfo, go: (info: KillInfo) => void, mark: (what: string) => void): Promise<void>;
+  /** In the parent, on the reopened library: what the scenario promises beyond a whole library, as problems. */
+  check(core: Core, info: KillInfo): Promise<string[]>;
+}
+
+export const KILL_SCENARIOS: Record<string, KillScenario> = {
+  /** A person (params.person) imports photos (params.files); a judgement recorded just before must survive. */
+  import: {
+    async run(core, params, go, mark) {
+      const personId = (await call(core, 'people.list', {})).find((p) => p.name === params.person)!.id;
+      const owned = (await call(core, 'items.list', { personId, limit: 2 })).items.map((i) => i.id);
+      await call(core, 'judgements.record', { personId, itemIds: owned, verdict: 'dislike' });
+      // Marks: every media file about to be written, every batch about to be committed.
+      const { files, repo } = core.services;
+      const write = files.writeAtomicAsync.bind(files);
+      files.writeAtomicAsync = (...args) => (mark('write'), write(...args));
+      const insert = repo.insertBatch.bind(repo);
+      repo.insertBatch = (...args) => (mark('commit'), insert(...args));
+      go({ personId, judgements: await call(core, 'judgements.list', { personId }) });
+      const result = await core.services.imports.get((await call(core, 'import.paths', { personId, paths: params.files as string[] })).jobId)!.finished;
+      if (result.state !== 'done' || result.failed.length) throw new Error(`import ended ${result.state}: ${JSON.stringify(result.failed)}`);
+    },
+    check: (core, info) => judgementsKept(core, info),
+  },
+  /** Export the library as a zip to exports/; after a kill, any .zip there must be whole (written as .part, then renamed). */
+  export: {
+    async run(core, params, go, mark) {
+      const personId = (await call(core, 'people.list', {})).find((p) => p.name === params.person)!.id;
+      go({ personId, judgements: await call(core, 'judgements.list', { personId }) });
+      const { jobId } = await call(core, 'library.export', {});
+      for (let phase = ''; ; await new Promise((r) => setTimeout(r, 5))) {
+        const p = await call(core, 'library.status', { jobId });
+        if (p.phase !== phase) mark((phase = p.phase));
+        if (p.state !== 'running') {
+          if (p.state !== 'done') throw new Error(`export ended ${p.state}`);
+          return;
+        }
+      }
+    },
+    async check(core, info) {
+      const problems = await judgementsKept(core, info);
+      const dir = path.join(core.services.files.root, 'exports');
+      for (const name of fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.endsWith('.zip')) : []) {
+        try {
+          const zip = await ZipReader.open(path.join(dir, name));
+          if (!zip.entries.has('manifest.json') || !zip.entries.has('library.db')) problems.push(`exports/${name} lacks its manifest or database`);
+          await zip.close();
+        } catch (error) {
+          problems.push(`exports/${name} is not a whole zip: ${String(error)}`);
+        }
+      }
+      return problems;
+    },
+  },
+};
+
+/** Every judgement the child listed when its kill window opened is still there, unchanged. */
+async function judgementsKept(core: Core, info: KillInfo): Promise<string[]> {
+  const before = info.judgements as Judgement[];
+  const now = new Map((await call(core, 'judgements.list', { personId: info.personId as number })).map((j) => [j.id, j]));
+  return before.filter((j) => JSON.stringify(now.get(j.id)) !== JSON.stringify(j)).map((j) => `judgement ${j.id} was lost or changed`);
+}
+
+const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'kill-child.ts');
+
+/** When to kill: a time after the window opens, or on seeing the child's n-th mark (0-based) plus a jitter; null: never. */
+export type KillAt = { afterMs: number } | { atMark: number; jitterMs: number } | null;
+
+export interface KillRun {
+  /** False when the work finished before the kill landed. */
+  killed: boolean;
+  info: KillInfo;
+  /** From the kill window opening to the end of the child. */
+  ms: number;
+  /** The child's marks, in order. */
+  marks: string[];
+}
+
+export function runKillPoint(scenario: string, libraryDir: string, params: KillInfo, at: KillAt): Promise<KillRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CHILD, scenario, libraryDir, JSON.stringify(params)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let info: KillInfo | null = null;
+    let opened = 0;
+    const marks: string[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const kill = (ms: number) => (timer ??= setTimeout(() => child.kill('SIGKILL'), ms));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const lines = out.split('\n');
+      out = lines.pop()!;
+      for (const line of lines) {
+        const msg = JSON.parse(line) as { go?: KillInfo; mark?: string };
+        if (msg.mark) {
+          if (at && 'atMark' in at && marks.length === at.atMark) kill(at.jitterMs);
+          marks.push(msg.mark);
+        } else if (msg.go) {
+          info = msg.go;
+          opened = performance.now();
+          if (at && 'afterMs' in at) kill(at.afterMs);
+        }
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      const ms = performance.now() - opened;
+      if (signal === 'SIGKILL' && info) return resolve({ killed: true, info, ms, marks });
+      if (code === 0 && info) return resolve({ killed: false, info, ms, marks });
+      reject(new Error(`the ${scenario} child ended with ${signal ?? code} before its kill point:\n${err.slice(-2000)}`));
+    });
+  });
+}
+
+/**
+ * Kill points for `count` runs, from an unkilled calibration run: half at a time spread evenly at random over the
+ * run, half on one of its marks (a file about to be written, a batch about to commit) plus a few ms, which lands
+ * between an item's files and its row whatever the machine's speed.
+ */
+export function killPoints(rng: Rng, calibration: KillRun, count: number): Exclude<KillAt, null>[] {
+  return Array.from({ length: count }, (_, i) =>
+    i % 2 === 0 || calibration.marks.length === 0
+      ? { afterMs: Math.round(rng.next() * calibration.ms) }
+      : { atMark: rng.int(calibration.marks.length), jitterMs: rng.int(6) },
+  );
+}
+
+/** Reopens a library after a kill, as the app would later (past the leftover grace), and lists what is wrong. */
+export async function problemsAfterKill(scenario: string, libraryDir: string, info: KillInfo): Promise<{ problems: string[]; orphansRemoved: number; items: number }> {
+  backdate(libraryDir);
+  let orphansRemoved = 0;
+  const log = (m: string) => (orphansRemoved += Number(/^removed (\d+) media file/.exec(m)?.[1] ?? 0));
+  const core = openCore({ libraryDir, modelDir: MODEL_DIR, shell: 'browser', version: 'test', log });
+  try {
+    const items = (core.services.db.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n;
+    return { problems: [...libraryProblems(core), ...(await KILL_SCENARIOS[scenario]!.check(core, info))], orphansRemoved, items };
+  } finally {
+    await core.close();
+  }
+}
