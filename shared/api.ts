@@ -33,12 +33,28 @@ export const apiSchemas = {
     .object({
       personId: id,
       type: garmentType.optional(),
+      /** Only items with a dominant colour of this name (e.g. "navy"). */
+      color: z.string().trim().min(1).max(60).optional(),
+      /** Only items carrying this tag (a label from items.counts' tags). */
+      tag: z.string().trim().min(1).max(200).optional(),
       archived: z.boolean().default(false),
       offset: z.number().int().min(0).max(10_000_000).default(0),
       limit: z.number().int().min(1).max(1000).default(200),
     })
     .strict(),
+  /** One item as the person sees it (with their archive reason). */
+  'items.get': z.object({ personId: id, itemId: id }).strict(),
+  /** Judged outfits (standing judgements with their items), newest first; only those holding itemId when given. */
+  'items.outfits': z
+    .object({ personId: id, itemId: id.optional(), verdict: z.enum(['like', 'dislike']).optional(), limit: z.number().int().min(1).max(1000).default(200) })
+    .strict(),
+  /** Counts for the wardrobe's filter chips: per type, per colour name, per tag. */
+  'items.counts': z.object({ personId: id, archived: z.boolean().default(false) }).strict(),
+  /** A CSV of the items (one person's wardrobe, or the whole library), written to the library's exports/ folder. */
+  'items.exportCsv': z.object({ personId: id.optional() }).strict(),
   'items.setType': z.object({ itemId: id, type: garmentType }).strict(),
+  /** "More like this": items of the same type, nearest first by Hamming distance of their hash codes (among what personId sees, if given). */
+  'items.similar': z.object({ itemId: id, k: z.number().int().min(1).max(200).default(12), personId: id.optional() }).strict(),
   /** Archive items (sold, donated, ...) of a person's wardrobe, or bring them back with reason null. */
   'items.archive': z.object({ personId: id, itemIds, reason: z.enum(ARCHIVE_REASONS).nullable() }).strict(),
   /** Takes items out of a person's wardrobe; undone by items.restore. */
@@ -52,9 +68,20 @@ export const apiSchemas = {
     .object({
       personId: id,
       k: z.number().int().min(1).max(100).default(12),
+      /** Items every suggestion is built around. */
       pinned: z.array(id).max(4).default([]),
+      /** Items no suggestion may hold. */
+      exclude: z.array(id).max(10_000).default([]),
+      /** Only outfits of exactly these slots (e.g. top, bottom, shoes without outerwear). */
+      slots: z.array(z.enum(['top', 'bottom', 'shoes', 'dress', 'outerwear'])).min(2).max(4).optional(),
+      /** Allow suggestions that differ from another in one item only. */
+      allowNearDuplicates: z.boolean().default(false),
     })
     .strict(),
+  'style.teach': z.object({ lookbookDir: z.string().min(1).max(4096) }).strict(),
+  'style.status': z.object({ jobId: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict(),
+  'style.cancel': z.object({ jobId: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict(),
+  'style.info': z.object({}).strict(),
   'judgements.record': z
     .object({
       personId: id,
@@ -64,6 +91,22 @@ export const apiSchemas = {
     .strict(),
   'judgements.list': z.object({ personId: id }).strict(),
   'judgements.undo': z.object({ personId: id, judgementId: id }).strict(),
+  /** Whether the person's model is being fine-tuned now, and which version is in use. */
+  'personal.status': z.object({ personId: id }).strict(),
+  /** Every version of the person's model, oldest first (the learning curve). */
+  'personal.versions': z.object({ personId: id }).strict(),
+  /** Back to a version; the judgements made after it are undone, so the record and the model agree. */
+  'personal.rollback': z.object({ personId: id, versionId: id }).strict(),
+  /** Back to the general model; every judgement is undone. */
+  'personal.reset': z.object({ personId: id }).strict(),
+  /** A zip of the library (database, originals, thumbnails), to `destination` (a folder or a .zip path) or to exports/. */
+  'library.export': z.object({ destination: z.string().min(1).max(4096).optional() }).strict(),
+  /** A timestamped zip of the library in its backups/ folder. */
+  'library.backup': z.object({}).strict(),
+  /** Merges a library zip (a path, or uploaded bytes) into this library; see LibraryImportSummary. */
+  'library.import': z.union([z.object({ path: z.string().min(1).max(4096) }).strict(), z.object({ file: uploadedFile }).strict()]),
+  'library.status': z.object({ jobId: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict(),
+  'library.cancel': z.object({ jobId: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof apiSchemas;
@@ -131,12 +174,112 @@ export interface OutfitSuggestion {
   pairScores: { a: GarmentType; b: GarmentType; score: number }[];
 }
 
+/** A "teach the house style" job: a lookbook imported and the outfit model trained on it. */
+export interface HouseStyleProgress {
+  jobId: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  phase: 'reading' | 'embedding' | 'features' | 'training' | 'saving' | 'done';
+  /** Images embedded or epochs run in this phase, of `total`. */
+  done: number;
+  total: number;
+  /** The whole job, 0..1. */
+  fraction: number;
+  /** Measured on the lookbook's held-out tops as training goes. */
+  validation: { aucSwap: number; aucRandom: number; fitb: number } | null;
+  error: string | null;
+}
+
+/** Which outfit model the library uses: the shipped one, or the house style it was taught. */
+export interface OutfitModelInfo {
+  source: 'shipped' | 'house-style';
+  id: string;
+  trainedOn: string;
+  createdAt: string;
+}
+
+/** A person's model: 'updating' while a fine-tune is scheduled or running. */
+export interface PersonalStatus {
+  personId: number;
+  state: 'idle' | 'updating';
+  /** The version in use; null for the general model. */
+  versionId: number | null;
+  judgementsUsed: number;
+  lastTrainingMs: number | null;
+  lastError: string | null;
+}
+
+export interface ModelVersion {
+  id: number;
+  createdAt: string;
+  judgementsUsed: number;
+  current: boolean;
+  rolledBack: boolean;
+  metrics: Record<string, number>;
+}
+
 export interface Judgement {
   id: number;
   personId: number;
   itemIds: number[];
   verdict: 'like' | 'dislike';
   createdAt: string;
+}
+
+/** An outfit a person judged, with its items (archived ones too). */
+export interface JudgedOutfit {
+  judgement: Judgement;
+  items: Item[];
+}
+
+export interface ItemCounts {
+  total: number;
+  byType: Record<GarmentType, number>;
+  /** Colour names, most items first. */
+  byColor: { name: string; hex: string; count: number }[];
+  /** Tags, most items first (at most 40). */
+  byTag: { label: string; count: number }[];
+}
+
+/** A file the core wrote for the person (an export, a backup, a CSV). */
+export interface ExportedFile {
+  /** Absolute path on this computer. */
+  path: string;
+  fileName: string;
+  bytes: number;
+  /** Whether the bridge serves it for download (files in the library's exports/ folder). */
+  downloadable: boolean;
+}
+
+export interface LibraryImportSummary {
+  peopleAdded: number;
+  /** People of the archive matched to one of this library (same name and kind) and merged into them. */
+  peopleMerged: number;
+  itemsAdded: number;
+  /** Items this library already had (same photo, by sha256). */
+  itemsKnown: number;
+  judgementsAdded: number;
+  /** Entries left out, and why (a photo whose bytes do not match its name, ...). */
+  skipped: { file: string; error: string }[];
+  /** The copy of the database taken before anything was changed. */
+  backupPath: string;
+}
+
+/** An export, backup or import of a whole library. */
+export interface LibraryJobProgress {
+  jobId: string;
+  kind: 'export' | 'backup' | 'import';
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  phase: 'snapshot' | 'writing' | 'reading' | 'backup' | 'copying' | 'merging' | 'done';
+  /** Bytes written (export) or read (import) of `total`. */
+  done: number;
+  total: number;
+  /** Bytes per second so far. */
+  rate: number;
+  etaSeconds: number | null;
+  /** The zip written (export, backup). */
+  file: ExportedFile | null;
+  summary: LibraryImportSummary | null;
+  error: string | null;
 }
 
 export interface ApiResults {
@@ -149,7 +292,12 @@ export interface ApiResults {
   'people.delete': Person;
   'people.restore': Person;
   'items.list': { items: Item[]; total: number };
+  'items.get': Item;
+  'items.outfits': JudgedOutfit[];
+  'items.counts': ItemCounts;
+  'items.exportCsv': ExportedFile & { rows: number };
   'items.setType': Item;
+  'items.similar': Item[];
   'items.archive': { changed: number };
   'items.remove': { changed: number };
   'items.restore': { changed: number };
@@ -158,9 +306,22 @@ export interface ApiResults {
   'import.status': ImportProgress;
   'import.cancel': ImportProgress;
   'outfits.suggest': OutfitSuggestion[];
+  'style.teach': { jobId: string };
+  'style.status': HouseStyleProgress;
+  'style.cancel': HouseStyleProgress;
+  'style.info': OutfitModelInfo;
   'judgements.record': Judgement;
   'judgements.list': Judgement[];
   'judgements.undo': Judgement;
+  'personal.status': PersonalStatus;
+  'personal.versions': ModelVersion[];
+  'personal.rollback': ModelVersion[];
+  'personal.reset': ModelVersion[];
+  'library.export': { jobId: string };
+  'library.backup': { jobId: string };
+  'library.import': { jobId: string };
+  'library.status': LibraryJobProgress;
+  'library.cancel': LibraryJobProgress;
 }
 
 export type ApiErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'unavailable' | 'internal';
@@ -175,6 +336,11 @@ export interface StylistApi {
   call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiResult<ApiResults[M]>>;
   /** URL the page can load an item's thumbnail or original from. */
   mediaUrl(kind: 'thumb' | 'original', sha256: string): string;
+  /**
+   * URL the page can download a file of the library's exports/ folder from (ExportedFile.fileName), where
+   * the transport serves downloads (the loopback bridge); absent where it does not (Electron shows the path).
+   */
+  downloadUrl?(fileName: string): string;
 }
 
 /** The name under which the preload exposes the API on `window`. */

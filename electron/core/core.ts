@@ -8,7 +8,7 @@ import { openDatabase } from './db/database.ts';
 import { ItemsRepo } from './library/items-repo.ts';
 import { PeopleRepo } from './library/people-repo.ts';
 import { JudgementsRepo } from './library/judgements-repo.ts';
-import { LibraryFiles } from './library/library-files.ts';
+import { LibraryFiles, LibraryStorageError, storageProblem } from './library/library-files.ts';
 import type { MediaKind } from './library/library-files.ts';
 import { ImportJob } from './library/importer.ts';
 import type { ImportSource } from './library/import-sources.ts';
@@ -39,6 +39,8 @@ export interface CoreServices {
   files: LibraryFiles;
   imports: Map<string, ImportJob>;
   provider(): string | null;
+  /** Work to finish before the library closes (workers of services the handlers create). */
+  onClose(fn: () => Promise<void>): void;
   startImport(personId: number, sources: ImportSource[]): ImportJob;
 }
 
@@ -53,7 +55,13 @@ export interface Core {
 export function openCore(options: CoreOptions): Core {
   const log = options.log ?? (() => {});
   const files = new LibraryFiles(options.libraryDir);
-  const db = openDatabase(files.databasePath);
+  let db: Database;
+  try {
+    db = openDatabase(files.databasePath);
+  } catch (error) {
+    const problem = storageProblem(error);
+    throw problem ? new LibraryStorageError(`Cannot open the library in ${files.root}: ${problem}.`) : error;
+  }
   const repo = new ItemsRepo(db);
   const modelPath = path.join(options.modelDir, BACKBONE_FILE);
   const labelsPath = path.join(options.modelDir, LABELS_FILE);
@@ -62,6 +70,8 @@ export function openCore(options: CoreOptions): Core {
     throw new Error(`The image model is not provisioned: ${modelPath} is missing. Run \`npm run provision\` (see README).`);
   }
   const labels = fs.readFileSync(labelsPath, 'utf8').split('\n').map((l) => l.trim());
+  const orphans = files.removeOrphans(new Set(db.prepare('SELECT sha256 FROM items').pluck().all() as string[]));
+  if (orphans > 0) log(`removed ${orphans} media file(s) left without an item by an interrupted import`);
   // Loaded on first import, behind one promise so concurrent imports share one worker.
   let backbone: Promise<Backbone> | null = null;
   let loaded: Backbone | null = null;
@@ -80,6 +90,7 @@ export function openCore(options: CoreOptions): Core {
     return backbone;
   };
   const imports = new Map<string, ImportJob>();
+  const closers: (() => Promise<void>)[] = [];
   const services: CoreServices = {
     version: options.version,
     shell: options.shell,
@@ -90,6 +101,7 @@ export function openCore(options: CoreOptions): Core {
     files,
     imports,
     provider: () => loaded?.provider ?? null,
+    onClose: (fn) => closers.push(fn),
     startImport(personId, sources) {
       const job = new ImportJob({ repo, files, backbone: getBackbone, labels }, personId, sources);
       imports.set(job.id, job);
@@ -109,6 +121,7 @@ export function openCore(options: CoreOptions): Core {
     async close() {
       for (const job of imports.values()) job.cancel();
       await Promise.allSettled([...imports.values()].map((j) => j.finished));
+      await Promise.allSettled(closers.map((fn) => fn()));
       if (backbone) await (await backbone.catch(() => null))?.close();
       db.close();
     },

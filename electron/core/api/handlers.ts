@@ -4,12 +4,56 @@ import type { Handlers } from './dispatch.ts';
 import { ApiFailure } from './dispatch.ts';
 import type { CoreServices } from '../core.ts';
 import { bytesSource, expandPaths } from '../library/import-sources.ts';
-import { cosinePairScorer, suggestOutfits } from '../outfits/suggest.ts';
+import { OutfitRequestError } from '../outfits/suggest.ts';
+import { OutfitService } from '../outfits/service.ts';
+import { PersonalService } from '../personal/personal-service.ts';
+import { GENERATED_MODELS_DIR } from '../paths.ts';
+import { LibraryJobRequestError, LibraryJobs } from '../backup/library-jobs.ts';
+import type { LibraryJob } from '../backup/library-jobs.ts';
+import { writeItemsCsv } from '../backup/items-csv.ts';
 
 export function createHandlers(s: CoreServices): Handlers {
   const jobStatus = (jobId: string): ImportProgress => {
     const job = s.imports.get(jobId);
     if (!job) throw new ApiFailure('not_found', `import ${jobId} was not found`);
+    return job.snapshot();
+  };
+  // The outfit engine over the library's model (house style if taught, else the shipped one).
+  const backboneDir = 'modelDir' in s && typeof s.modelDir === 'string' ? s.modelDir : GENERATED_MODELS_DIR;
+  const outfits = new OutfitService({ libraryRoot: s.files.root, backboneDir });
+  // Each person's fine-tuned parts: every judgement (or undo) schedules a fine-tune in a worker.
+  const personal = new PersonalService({
+    db: s.db,
+    general: () => ({ model: outfits.current().currentModel, dir: outfits.modelDir() }),
+    wardrobe: (personId) => s.repo.wardrobeWithEmbeddings(personId),
+    judgements: (personId) => s.judgements.list(personId),
+  });
+  s.onClose(() => personal.close());
+  const styleStatus = (jobId: string) => {
+    const status = outfits.status(jobId);
+    if (!status) throw new ApiFailure('not_found', `house style job ${jobId} was not found`);
+    return status;
+  };
+  // Exports, backups and imports of the whole library (electron/core/backup/).
+  // An imported library's likes and dislikes are learned from like new ones; running jobs stop on close.
+  const library = new LibraryJobs({
+    db: s.db,
+    files: s.files,
+    appVersion: s.version,
+    onJudgementsAdded: (personIds) => personIds.forEach((id) => personal.schedule(id)),
+  });
+  s.onClose(() => library.close());
+  const libraryJob = (start: () => LibraryJob) => {
+    try {
+      return { jobId: start().id };
+    } catch (error) {
+      if (error instanceof LibraryJobRequestError) throw new ApiFailure(error.code, error.message);
+      throw error;
+    }
+  };
+  const libraryStatus = (jobId: string) => {
+    const job = library.get(jobId);
+    if (!job) throw new ApiFailure('not_found', `library job ${jobId} was not found`);
     return job.snapshot();
   };
   return {
@@ -21,11 +65,25 @@ export function createHandlers(s: CoreServices): Handlers {
     'people.useCatalogue': ({ personId, catalogueId }) => s.people.setCatalogue(personId, catalogueId),
     'people.delete': ({ personId }) => s.people.delete(personId),
     'people.restore': ({ personId }) => s.people.restore(personId),
-    'items.list': ({ personId, type, archived, offset, limit }) => {
+    'items.list': ({ personId, type, color, tag, archived, offset, limit }) => {
       s.people.get(personId);
-      return s.repo.listItems(personId, { type, archived }, offset, limit);
+      return s.repo.listItems(personId, { type, color, tag, archived }, offset, limit);
     },
+    'items.get': ({ personId, itemId }) => {
+      s.people.get(personId);
+      return s.repo.getForPerson(personId, itemId);
+    },
+    'items.outfits': ({ personId, itemId, verdict, limit }) => {
+      s.people.get(personId);
+      return s.repo.judgedOutfits(personId, { itemId, verdict }, limit);
+    },
+    'items.counts': ({ personId, archived }) => {
+      s.people.get(personId);
+      return s.repo.counts(personId, archived);
+    },
+    'items.exportCsv': ({ personId }) => writeItemsCsv(s.db, s.files, personId === undefined ? undefined : s.people.get(personId)),
     'items.setType': ({ itemId, type }) => s.repo.setType(itemId, type),
+    'items.similar': ({ itemId, k, personId }) => s.repo.similarItems(itemId, k, personId),
     'items.archive': ({ personId, itemIds, reason }) => ({ changed: s.repo.setArchived(personId, itemIds, reason) }),
     'items.remove': ({ personId, itemIds }) => ({ changed: s.repo.remove(personId, itemIds) }),
     'items.restore': ({ personId, itemIds }) => ({ changed: s.repo.restore(personId, itemIds) }),
@@ -43,18 +101,63 @@ export function createHandlers(s: CoreServices): Handlers {
       s.imports.get(jobId)?.cancel();
       return jobStatus(jobId);
     },
-    'outfits.suggest': ({ personId, k, pinned }) => {
+    'outfits.suggest': ({ personId, k, pinned, exclude, slots, allowNearDuplicates }) => {
       s.people.get(personId);
-      return suggestOutfits(s.repo.wardrobeWithEmbeddings(personId), cosinePairScorer, { k, pinned });
+      try {
+        return outfits.suggest(s.repo.wardrobeWithEmbeddings(personId), { k, pinned, exclude, slots, allowNearDuplicates }, personal.personal(personId));
+      } catch (error) {
+        if (error instanceof OutfitRequestError) throw new ApiFailure('bad_request', error.message);
+        throw error;
+      }
     },
+    'style.teach': ({ lookbookDir }) => {
+      try {
+        return { jobId: outfits.teach(lookbookDir).id };
+      } catch (error) {
+        throw new ApiFailure('conflict', error instanceof Error ? error.message : String(error));
+      }
+    },
+    'style.status': ({ jobId }) => styleStatus(jobId),
+    'style.cancel': ({ jobId }) => {
+      outfits.jobs.get(jobId)?.cancel();
+      return styleStatus(jobId);
+    },
+    'style.info': () => outfits.info(),
     'judgements.record': ({ personId, itemIds, verdict }) => {
       s.people.get(personId);
-      return s.judgements.record(personId, itemIds, verdict);
+      const judgement = s.judgements.record(personId, itemIds, verdict);
+      personal.schedule(personId);
+      return judgement;
     },
     'judgements.list': ({ personId }) => {
       s.people.get(personId);
       return s.judgements.list(personId);
     },
-    'judgements.undo': ({ personId, judgementId }) => s.judgements.undo(personId, judgementId),
+    'judgements.undo': ({ personId, judgementId }) => {
+      const undone = s.judgements.undo(personId, judgementId);
+      personal.schedule(personId);
+      return undone;
+    },
+    'personal.status': ({ personId }) => {
+      s.people.get(personId);
+      return personal.status(personId);
+    },
+    'personal.versions': ({ personId }) => {
+      s.people.get(personId);
+      return personal.versions(personId);
+    },
+    'personal.rollback': ({ personId, versionId }) => personal.rollback(personId, versionId),
+    'personal.reset': ({ personId }) => {
+      s.people.get(personId);
+      return personal.reset(personId);
+    },
+    'library.export': ({ destination }) => libraryJob(() => library.export(destination)),
+    'library.backup': () => libraryJob(() => library.backup()),
+    'library.import': (input) => libraryJob(() => library.import('path' in input ? { path: input.path } : { bytes: Buffer.from(input.file.dataBase64, 'base64') })),
+    'library.status': ({ jobId }) => libraryStatus(jobId),
+    'library.cancel': ({ jobId }) => {
+      library.get(jobId)?.cancel();
+      return libraryStatus(jobId);
+    },
   };
 }

@@ -7,6 +7,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Core } from '../core.ts';
+import { downloadPath } from '../backup/exports-dir.ts';
 
 export const TOKEN_HEADER = 'x-stylist-token';
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -17,6 +18,7 @@ export const CONTENT_SECURITY_POLICY =
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2',
+  '.zip': 'application/zip', '.csv': 'text/csv; charset=utf-8',
   '.webp': 'image/webp', '.jpg': 'image/jpeg', '.gif': 'image/gif', '.tif': 'image/tiff', '.avif': 'image/avif', '.heic': 'image/heic',
 };
 
@@ -60,6 +62,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
 async function handle(options: BridgeOptions, token: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  try {
+    decodeURIComponent(url.pathname); // every route decodes (part of) it: a malformed one is the client's error
+  } catch {
+    return send(res, 400, error('bad_request', 'malformed URL'));
+  }
   // A page on another site could aim requests at this port: refuse anything that is not addressed to the
   // loopback host by name (DNS rebinding) or that comes from a foreign origin.
   const host = req.headers.host ?? '';
@@ -70,8 +77,13 @@ async function handle(options: BridgeOptions, token: string, req: http.IncomingM
   if (url.pathname.startsWith('/api/')) {
     if (req.method !== 'POST') return send(res, 405, error('bad_request', 'use POST'));
     if (!tokenMatches(req.headers[TOKEN_HEADER], token)) return send(res, 401, error('unauthorized', 'missing or wrong token'));
-    const body = await readBody(req);
-    if (body === null) return send(res, 413, error('bad_request', `request body over ${MAX_BODY_BYTES} bytes`));
+    // Over the limit, by its word or by what arrives: refused, and the connection closed rather than drained.
+    const body = Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES ? null : await readBody(req);
+    if (body === null) {
+      res.setHeader('Connection', 'close');
+      res.once('finish', () => req.destroy());
+      return send(res, 413, error('bad_request', `request body over ${MAX_BODY_BYTES} bytes`));
+    }
     let input: unknown;
     try {
       input = body.length ? JSON.parse(body.toString('utf8')) : {};
@@ -87,6 +99,17 @@ async function handle(options: BridgeOptions, token: string, req: http.IncomingM
     const file = kind === 'thumb' || kind === 'original' ? options.core.mediaFile(kind, sha ?? '') : null;
     if (!file) return send(res, 404, error('not_found', 'no such image'));
     return sendFile(res, file, 'private, max-age=31536000, immutable');
+  }
+
+  // Library exports and CSVs (the files of the library's exports/ folder, by exact name), as downloads.
+  if (url.pathname.startsWith('/download/')) {
+    if (!tokenMatches(url.searchParams.get('token') ?? undefined, token)) return send(res, 401, error('unauthorized', 'missing or wrong token'));
+    const name = decodeURIComponent(url.pathname.slice('/download/'.length));
+    const file = downloadPath(options.core.services.files.root, name);
+    if (!file) return send(res, 404, error('not_found', 'no such export'));
+    res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+    res.setHeader('Content-Length', String(fs.statSync(file).size));
+    return sendFile(res, file, 'no-store');
   }
 
   if (options.staticDir && req.method === 'GET') {
@@ -114,7 +137,6 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | null> {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
         req.removeAllListeners('data');
-        req.resume();
         resolve(null);
         return;
       }

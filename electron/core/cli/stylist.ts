@@ -8,7 +8,18 @@ import { expandPaths } from '../library/import-sources.ts';
 import { UsageError, parseArgs, stringFlag } from './args.ts';
 import type { ParsedArgs } from './args.ts';
 import { evalEmbeddings } from './commands/eval-embeddings.ts';
+import { trainHeadsCommand } from './commands/train-heads.ts';
+import { evalTypes } from './commands/eval-types.ts';
+import { evalHashing } from './commands/eval-hashing.ts';
+import { benchHashing } from './commands/bench-hashing.ts';
+import { evalCompat } from './commands/eval-compat.ts';
+import { scoreCommand } from './commands/score.ts';
+import { trainCompatCommand } from './commands/train-compat.ts';
+import { benchSuggest } from './commands/bench-suggest.ts';
 import { benchImport } from './commands/bench-import.ts';
+import { benchLoad } from './commands/bench-load.ts';
+import { evalPersonalCommand } from './commands/eval-personal.ts';
+import { benchFinetune } from './commands/bench-finetune.ts';
 import pkg from '../../../package.json' with { type: 'json' };
 
 const USAGE = `stylist <command>
@@ -18,7 +29,29 @@ const USAGE = `stylist <command>
                                        import photos (files or folders) into a person's wardrobe
   bench import --data DIR [--limit N] [--json]
                                        import rate end to end vs the backbone alone
+  bench load --data DIR [--items N] [--wardrobe N] [--json]
+                                       a 20,000-item library: memory, open time, API latency during an import
+  bench finetune --data DIR [--json]   judgement to re-ranked suggestions, with 200 judgements held
+  eval personal --lookbook DIR [--model DIR] [--json]
+                                       personalisation with SYNTHETIC people (AUC, liked share in top 20)
   eval embeddings --data DIR [--json]  5-NN accuracy of the backbone's embeddings (clothing dataset, test people)
+  train heads --data DIR [--out models/heads] [--json]
+                                       train the garment-type and hashing heads, export them to ONNX
+  eval types --data DIR [--heads DIR] [--json]
+                                       garment type accuracy (coarse, fine) on the test people, with a linear probe
+  eval hashing --data DIR [--heads DIR] [--json]
+                                       "more like this": mAP@50 of Hamming codes vs float cosine, test people
+  bench hashing [--items N] [--json]   top-50 over 100,000 items: Hamming codes vs a float cosine scan
+  train compat --lookbook DIR --out MODEL_DIR [--json]
+                                       teach the house style: train the outfit model on a lookbook
+  train compat --clothing DIR --out models/compat [--json]
+                                       build the shipped outfit model (a prior; CC0 data only)
+  eval compat --lookbook DIR [--compare MODEL_DIR] [--json]
+                                       outfit compatibility on held-out tops (AUC, FITB) with baselines
+  score --lookbook DIR [--model MODEL_DIR] [--json]
+                                       score every outfit of a lookbook's outfits.csv
+  bench suggest [--data DIR] [--model MODEL_DIR] [--json]
+                                       outfit search latency (wardrobe, catalogue) and recall
 `;
 
 /** Commands by their words; the longest match of the leading positionals wins ("eval embeddings"). */
@@ -26,7 +59,18 @@ const COMMANDS: Record<string, (args: ParsedArgs) => Promise<void>> = {
   serve: serveCommand,
   import: importCommand,
   'eval embeddings': evalEmbeddings,
+  'train heads': trainHeadsCommand,
+  'eval types': evalTypes,
+  'eval hashing': evalHashing,
+  'bench hashing': benchHashing,
+  'train compat': trainCompatCommand,
+  'eval compat': evalCompat,
+  score: scoreCommand,
+  'bench suggest': benchSuggest,
   'bench import': benchImport,
+  'bench load': benchLoad,
+  'eval personal': evalPersonalCommand,
+  'bench finetune': benchFinetune,
 };
 
 async function main(): Promise<void> {

@@ -85,6 +85,23 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'item heads: fine label and hash codes',
+    up(db) {
+      db.exec(`
+        -- From the trained item heads (models/heads): the fine label within the type, the K-bit code of the
+        -- item's type (K/8 bytes) that "more like this" compares, and every type's code concatenated in
+        -- GARMENT_TYPES order, so a corrected type takes its code without running a model. NULL for items
+        -- imported without heads.
+        ALTER TABLE items ADD COLUMN fine_label TEXT;
+        ALTER TABLE items ADD COLUMN fine_confidence REAL;
+        ALTER TABLE items ADD COLUMN code BLOB;
+        ALTER TABLE items ADD COLUMN codes BLOB;
+        CREATE INDEX items_by_type ON items(type);
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

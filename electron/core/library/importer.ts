@@ -9,11 +9,12 @@ import { decodeImage } from '../vision/decode.ts';
 import type { DecodedImage } from '../vision/decode.ts';
 import type { Backbone } from '../vision/backbone.ts';
 import { readImagenet } from '../vision/imagenet-tags.ts';
+import { readHeads } from '../heads/predict.ts';
 import { dominantColors } from '../vision/colors.ts';
 import { runBatchPipeline } from '../vision/batch-pipeline.ts';
 import type { ImportSource } from './import-sources.ts';
 import type { ItemsRepo, NewItem } from './items-repo.ts';
-import { sha256Hex } from './library-files.ts';
+import { sha256Hex, storageProblem } from './library-files.ts';
 import type { LibraryFiles } from './library-files.ts';
 
 export const IMPORT_BATCH = 16;
@@ -72,7 +73,7 @@ export class ImportJob {
       this.progress.state = this.cancelled ? 'cancelled' : 'done';
     } catch (error) {
       this.progress.state = 'failed';
-      this.progress.failed.push({ file: '(import)', error: error instanceof Error ? error.message : String(error) });
+      this.progress.failed.push({ file: '(import)', error: storageProblem(error) ?? (error instanceof Error ? error.message : String(error)) });
     }
     this.progress.etaSeconds = 0;
     return this.snapshot();
@@ -105,33 +106,57 @@ export class ImportJob {
   private async embedAndStore(batch: Decoded[]): Promise<void> {
     if (batch.length === 0) return;
     const backbone = await this.deps.backbone();
-    const { embeddings, probs } = await backbone.embed(batch.map((d) => d.image.modelInput));
-    const items: NewItem[] = batch.map((d, i) => {
+    const { embeddings, probs, heads } = await backbone.embed(batch.map((d) => d.image.modelInput), { heads: true });
+    const items: NewItem[] = await mapYielding(batch, (d, i) => {
       const reading = readImagenet(probs[i]!, this.deps.labels);
+      // The trained heads decide the type and give the code; the ImageNet prior only stands in without them.
+      const predicted = heads ? readHeads(heads[i]!) : null;
       const ext = extensionFor(d);
-      // Files first, row last: a row never points at a file that is not there.
-      this.deps.files.writeAtomic(this.deps.files.mediaPath('original', d.sha256, ext)!, d.bytes);
-      this.deps.files.writeAtomic(this.deps.files.mediaPath('thumb', d.sha256)!, d.image.thumbnail);
       return {
         sha256: d.sha256,
         fileName: path.basename(d.source.name).slice(0, 255),
         ext,
         width: d.image.width,
         height: d.image.height,
-        type: reading.type,
-        typeConfidence: reading.confidence,
+        type: predicted?.type ?? reading.type,
+        typeConfidence: predicted?.typeConfidence ?? reading.confidence,
+        fineLabel: predicted?.fineLabel ?? null,
+        fineConfidence: predicted?.fineConfidence ?? null,
+        code: predicted?.code ?? null,
+        codes: predicted?.codes ?? null,
         tags: reading.tags,
         colors: dominantColors(d.image.colorSample, COLOR_SAMPLE_SIDE),
         embedding: embeddings[i]!,
       };
     });
-    this.deps.repo.insertBatch(this.personId, items, []);
-    this.progress.imported += items.length;
-    for (let i = 0; i < items.length; i++) this.tick();
+    // Files first, row last: a row never points at a file that is not there. Written off the main thread (each
+    // is fsynced); a photo whose files cannot be written (a full disk) fails alone.
+    const stored = await Promise.all(batch.map((d, i) => this.storeFiles(d, items[i]!.ext)));
+    const kept = items.filter((_, i) => stored[i]);
+    try {
+      this.deps.repo.insertBatch(this.personId, kept, []);
+    } catch (error) {
+      if (!storageProblem(error)) throw error;
+      batch.forEach((d, i) => stored[i] && this.fail(d.source, error));
+      return;
+    }
+    this.progress.imported += kept.length;
+    for (let i = 0; i < kept.length; i++) this.tick();
+  }
+
+  private async storeFiles(d: Decoded, ext: string): Promise<boolean> {
+    try {
+      await this.deps.files.writeAtomicAsync(this.deps.files.mediaPath('original', d.sha256, ext)!, d.bytes);
+      await this.deps.files.writeAtomicAsync(this.deps.files.mediaPath('thumb', d.sha256)!, d.image.thumbnail);
+      return true;
+    } catch (error) {
+      this.fail(d.source, error);
+      return false;
+    }
   }
 
   private fail(source: ImportSource, error: unknown): void {
-    this.progress.failed.push({ file: source.name, error: error instanceof Error ? error.message : String(error) });
+    this.progress.failed.push({ file: source.name, error: storageProblem(error) ?? (error instanceof Error ? error.message : String(error)) });
     this.tick();
   }
 
@@ -142,6 +167,16 @@ export class ImportJob {
     p.rate = seconds > 0 ? Math.round((p.done / seconds) * 10) / 10 : 0;
     p.etaSeconds = p.rate > 0 ? Math.round((p.total - p.done) / p.rate) : null;
   }
+}
+
+/** map(), letting the event loop run between items: describing a photo takes a few ms, a batch would stall API calls. */
+async function mapYielding<T, R>(list: readonly T[], fn: (x: T, i: number) => R): Promise<R[]> {
+  const out: R[] = [];
+  for (const [i, x] of list.entries()) {
+    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    out.push(fn(x, i));
+  }
+  return out;
 }
 
 function extensionFor(d: Decoded): string {

@@ -1,20 +1,30 @@
 // Worker thread that owns the ONNX Runtime session of the image backbone, so inference never runs on the
 // thread that answers the window. It tries the execution providers in order and reports the one it got.
+// When trained item heads are given and a request asks for them, it also embeds each image's centre view
+// (heads/views.ts) and runs the heads on both embeddings right after the backbone.
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
+import { HeadsSession } from '../heads/runtime.ts';
+import { centreView } from '../heads/views.ts';
 
 export interface BackboneWorkerData {
   modelPath: string;
   providers: string[];
   threads: number;
+  /** The item heads' ONNX file, or null to run the backbone alone. */
+  headsPath: string | null;
 }
-export type BackboneRequest = { id: number; batch: Uint8Array; count: number };
+export type BackboneRequest = { id: number; batch: Uint8Array; count: number; heads?: boolean };
+/** The heads' outputs for a batch, flat (count x their width). */
+export type HeadsBatch = { fine: Float32Array; coarse: Float32Array; hash: Float32Array };
 export type BackboneResponse =
-  | { id: number; ok: true; embeddings: Float32Array; probs: Float32Array }
+  | { id: number; ok: true; embeddings: Float32Array; probs: Float32Array; heads: HeadsBatch | null }
   | { id: number; ok: false; error: string };
-export type BackboneReady = { ready: true; provider: string; embeddingDim: number; classes: number } | { ready: false; error: string };
+export type BackboneReady =
+  | { ready: true; provider: string; embeddingDim: number; classes: number; heads: boolean; headsError: string | null }
+  | { ready: false; error: string };
 
-const { modelPath, providers, threads } = workerData as BackboneWorkerData;
+const { modelPath, providers, threads, headsPath } = workerData as BackboneWorkerData;
 const port = parentPort!;
 const SIDE = 224;
 
@@ -42,13 +52,34 @@ try {
   const warm = await session.run({ image: new ort.Tensor('uint8', new Uint8Array(SIDE * SIDE * 3), [1, SIDE, SIDE, 3]) });
   const embeddingDim = warm.embedding!.dims[1]!;
   const classes = warm.probs!.dims[1]!;
-  port.postMessage({ ready: true, provider, embeddingDim, classes } satisfies BackboneReady);
+  // The heads are optional: without them (or if they do not load) the import falls back to the ImageNet prior.
+  let heads: HeadsSession | null = null;
+  let headsError: string | null = null;
+  if (headsPath) {
+    try {
+      heads = await HeadsSession.open(headsPath);
+      if (heads.dim !== embeddingDim) throw new Error(`the heads expect ${heads.dim}-d embeddings, the backbone gives ${embeddingDim}`);
+    } catch (error) {
+      headsError = error instanceof Error ? error.message : String(error);
+      heads = null;
+    }
+  }
+  port.postMessage({ ready: true, provider, embeddingDim, classes, heads: heads !== null, headsError } satisfies BackboneReady);
   port.on('message', async (req: BackboneRequest) => {
     try {
       const out = await session.run({ image: new ort.Tensor('uint8', req.batch, [req.count, SIDE, SIDE, 3]) });
       const embeddings = out.embedding!.data as Float32Array;
       const probs = out.probs!.data as Float32Array;
-      port.postMessage({ id: req.id, ok: true, embeddings, probs } satisfies BackboneResponse, [embeddings.buffer as ArrayBuffer, probs.buffer as ArrayBuffer]);
+      let h: HeadsBatch | null = null;
+      if (heads && req.heads) {
+        const frame = SIDE * SIDE * 3;
+        const centre = new Uint8Array(req.batch.length);
+        for (let i = 0; i < req.count; i++) centre.set(centreView(req.batch.subarray(i * frame, (i + 1) * frame), SIDE), i * frame);
+        const c = await session.run({ image: new ort.Tensor('uint8', centre, [req.count, SIDE, SIDE, 3]) });
+        h = await heads.runFlat(embeddings, c.embedding!.data as Float32Array, req.count);
+      }
+      const transfer = [embeddings.buffer, probs.buffer, ...(h ? [h.fine.buffer, h.coarse.buffer, h.hash.buffer] : [])] as ArrayBuffer[];
+      port.postMessage({ id: req.id, ok: true, embeddings, probs, heads: h } satisfies BackboneResponse, transfer);
     } catch (error) {
       port.postMessage({ id: req.id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies BackboneResponse);
     }

@@ -7,22 +7,34 @@ import { Worker } from 'node:worker_threads';
 import type { BackboneReady, BackboneRequest, BackboneResponse, BackboneWorkerData } from './backbone-worker.ts';
 import { preferredProviders } from './execution-providers.ts';
 import { MODEL_INPUT_SIZE } from './decode.ts';
+import { locateHeads } from '../heads/locate.ts';
+import { splitHeads } from '../heads/predict.ts';
+import type { HeadsRaw } from '../heads/predict.ts';
 
 export interface BackboneOutput {
   embeddings: Float32Array[];
   probs: Float32Array[];
+  /** The item heads' outputs per image; null unless asked for and loaded. */
+  heads: HeadsRaw[] | null;
 }
 
 export interface BackboneOptions {
   modelPath: string;
   threads?: number;
   providers?: string[];
+  /** The item heads' ONNX file; by default found beside the backbone (see locateHeads); null for none. They run
+   * only for embed() calls that ask for them (they add a second backbone pass, for each photo's centre view). */
+  headsPath?: string | null;
 }
 
 export class Backbone {
   readonly provider: string;
   readonly embeddingDim: number;
   readonly classes: number;
+  /** Whether the item heads run after the backbone. */
+  readonly heads: boolean;
+  /** Why the heads did not load, when they were asked for and failed. */
+  readonly headsError: string | null;
   private readonly worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: BackboneOutput) => void; reject: (e: Error) => void; count: number }>();
@@ -32,6 +44,8 @@ export class Backbone {
     this.provider = ready.provider;
     this.embeddingDim = ready.embeddingDim;
     this.classes = ready.classes;
+    this.heads = ready.heads;
+    this.headsError = ready.headsError;
     worker.on('message', (msg: BackboneResponse) => this.settle(msg));
     worker.on('error', (error) => this.failAll(error));
     worker.on('exit', (code) => this.failAll(new Error(`the backbone worker stopped (exit code ${code})`)));
@@ -42,6 +56,7 @@ export class Backbone {
       modelPath: options.modelPath,
       providers: options.providers ?? preferredProviders(),
       threads: options.threads ?? Math.max(1, os.availableParallelism()),
+      headsPath: options.headsPath === undefined ? locateHeads(options.modelPath) : options.headsPath,
     };
     const worker = new Worker(siblingModule('backbone-worker'), { workerData: data });
     const ready = await new Promise<BackboneReady>((resolve, reject) => {
@@ -56,8 +71,8 @@ export class Backbone {
     return new Backbone(worker, ready);
   }
 
-  /** Each image: MODEL_INPUT_SIZE^2 * 3 bytes, HWC RGB. */
-  embed(images: Uint8Array[]): Promise<BackboneOutput> {
+  /** Each image: MODEL_INPUT_SIZE^2 * 3 bytes, HWC RGB. With `heads`, the item heads run too (when loaded). */
+  embed(images: Uint8Array[], options: { heads?: boolean } = {}): Promise<BackboneOutput> {
     const frame = MODEL_INPUT_SIZE * MODEL_INPUT_SIZE * 3;
     const batch = new Uint8Array(frame * images.length);
     images.forEach((img, i) => {
@@ -67,7 +82,7 @@ export class Backbone {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, count: images.length });
-      this.worker.postMessage({ id, batch, count: images.length } satisfies BackboneRequest, [batch.buffer]);
+      this.worker.postMessage({ id, batch, count: images.length, heads: options.heads ?? false } satisfies BackboneRequest, [batch.buffer]);
     });
   }
 
@@ -84,7 +99,11 @@ export class Backbone {
     if (!msg.ok) return entry.reject(new Error(`image model failed: ${msg.error}`));
     const split = (all: Float32Array, dim: number) =>
       Array.from({ length: entry.count }, (_, i) => all.slice(i * dim, (i + 1) * dim));
-    entry.resolve({ embeddings: split(msg.embeddings, this.embeddingDim), probs: split(msg.probs, this.classes) });
+    entry.resolve({
+      embeddings: split(msg.embeddings, this.embeddingDim),
+      probs: split(msg.probs, this.classes),
+      heads: msg.heads ? splitHeads(msg.heads, entry.count) : null,
+    });
   }
 
   private failAll(error: Error): void {

@@ -162,7 +162,11 @@ export function createHttpApi(options: HttpApiOptions): StylistApi {
     return `${base}/media/${kind}/${encodeURIComponent(sha256)}?token=${encodeURIComponent(token ?? '')}`;
   }
 
-  return { call, mediaUrl };
+  function downloadUrl(fileName: string): string {
+    return `${base}/download/${encodeURIComponent(fileName)}?token=${encodeURIComponent(token ?? '')}`;
+  }
+
+  return { call, mediaUrl, downloadUrl };
 }
 
 /** Wraps the preload's object so a rejected IPC promise or a malformed answer becomes a typed failure too. */
@@ -180,6 +184,7 @@ function guardApi(api: StylistApi): StylistApi {
       return failure('internal', 'Unexpected answer from the Stylist core.');
     },
     mediaUrl: (kind, sha256) => api.mediaUrl(kind, sha256),
+    ...(api.downloadUrl ? { downloadUrl: (fileName: string) => api.downloadUrl!(fileName) } : {}),
   };
 }
 
@@ -188,6 +193,8 @@ export interface StylistClient {
   readonly api: StylistApi;
   call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiResults[M]>;
   mediaUrl(kind: 'thumb' | 'original', sha256: string): string;
+  /** Where the page can download a file of the library's exports/ folder; null where the transport serves no downloads. */
+  downloadUrl(fileName: string): string | null;
 }
 
 export function unwrap<T>(result: ApiResult<T>, method: string | null = null): T {
@@ -209,6 +216,7 @@ export function createClient(api: StylistApi): StylistClient {
       return unwrap(result, method);
     },
     mediaUrl: (kind, sha256) => api.mediaUrl(kind, sha256),
+    downloadUrl: (fileName) => api.downloadUrl?.(fileName) ?? null,
   };
 }
 

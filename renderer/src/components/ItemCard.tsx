@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { GarmentType, Item } from '../../../shared/api.ts';
 import { useClient } from '../api/context.tsx';
 import { typeLabel } from '../lib/format.ts';
@@ -10,13 +10,38 @@ import { TypeSelect } from './TypeSelect.tsx';
 /** Below this confidence a predicted type is flagged for a check. */
 export const UNSURE_TYPE_CONFIDENCE = 0.6;
 
-/** One garment in the wardrobe grid, with its photo, colours and a control to correct its type. */
-export function ItemCard({ item, onChanged }: { item: Item; onChanged: (item: Item) => void }) {
+export function isUnsure(item: Item): boolean {
+  return item.typeSource === 'predicted' && (item.type === 'unknown' || item.typeConfidence < UNSURE_TYPE_CONFIDENCE);
+}
+
+/**
+ * One garment in the wardrobe grid: its photo (opens the item's page), a checkbox to select it, its colours,
+ * and a control to correct its type. `tabbable` makes its controls reachable with Tab (the grid lets one
+ * card at a time be: arrow keys move between cards).
+ */
+export const ItemCard = memo(function ItemCard({
+  item,
+  onChanged,
+  onOpen,
+  selected = false,
+  onToggleSelected,
+  tabbable = true,
+  selecting = false,
+}: {
+  item: Item;
+  onChanged: (item: Item) => void;
+  onOpen?: (item: Item) => void;
+  selected?: boolean;
+  onToggleSelected?: (item: Item, range: boolean) => void;
+  tabbable?: boolean;
+  /** Some card is selected: show every checkbox. */
+  selecting?: boolean;
+}) {
   const client = useClient();
   const report = useReportError();
   const [saving, setSaving] = useState(false);
-  const unsure =
-    item.typeSource === 'predicted' && (item.type === 'unknown' || item.typeConfidence < UNSURE_TYPE_CONFIDENCE);
+  const unsure = isUnsure(item);
+  const tabIndex = tabbable ? 0 : -1;
 
   async function changeType(type: GarmentType) {
     if (type === item.type) return;
@@ -30,10 +55,23 @@ export function ItemCard({ item, onChanged }: { item: Item; onChanged: (item: It
     }
   }
 
+  const photo = <Thumb sha256={item.sha256} alt={`${typeLabel(item.type)}, ${item.fileName}`} />;
   return (
-    <article className="item-card" data-testid="item-card" aria-label={`${typeLabel(item.type)}: ${item.fileName}`}>
+    <article
+      className={`item-card${selected ? ' item-card--selected' : ''}${selecting ? ' item-card--selecting' : ''}`}
+      data-testid="item-card"
+      data-item-id={item.id}
+      data-file-name={item.fileName}
+      aria-label={`${typeLabel(item.type)}: ${item.fileName}${item.archiveReason ? `, archived (${item.archiveReason})` : ''}`}
+    >
       <div className="item-card__photo">
-        <Thumb sha256={item.sha256} alt={`${typeLabel(item.type)}, ${item.fileName}`} />
+        {onOpen ? (
+          <button type="button" className="item-card__open" tabIndex={tabIndex} aria-label={`Open ${item.fileName}`} onClick={() => onOpen(item)} data-card-open>
+            {photo}
+          </button>
+        ) : (
+          photo
+        )}
         {unsure ? (
           <span
             className="badge badge--warn item-card__badge"
@@ -45,17 +83,26 @@ export function ItemCard({ item, onChanged }: { item: Item; onChanged: (item: It
           >
             Check type
           </span>
+        ) : item.archiveReason ? (
+          <span className="badge item-card__badge">{item.archiveReason}</span>
+        ) : null}
+        {onToggleSelected ? (
+          <label className="item-card__select" title={selected ? 'Selected' : 'Select'}>
+            <input
+              type="checkbox"
+              checked={selected}
+              tabIndex={tabIndex}
+              onChange={() => {}}
+              onClick={(event) => onToggleSelected(item, event.shiftKey)}
+            />
+            <span className="visually-hidden">Select {item.fileName}</span>
+          </label>
         ) : null}
       </div>
       <div className="item-card__meta">
-        <TypeSelect
-          value={item.type}
-          label={`Type of ${item.fileName}`}
-          onChange={(type) => void changeType(type)}
-          disabled={saving}
-        />
-        <ColorSwatches colors={item.colors} />
+        <TypeSelect value={item.type} label={`Type of ${item.fileName}`} onChange={(type) => void changeType(type)} disabled={saving} tabIndex={tabIndex} />
+        <ColorSwatches colors={item.colors} max={2} />
       </div>
     </article>
   );
-}
+});

@@ -1,14 +1,18 @@
 import type { ReactNode } from 'react';
 import { useImportSnapshot } from '../state/import.tsx';
+import type { ViewName } from '../state/navigation.tsx';
 import { formatPercent } from '../lib/format.ts';
 import { Icon, type IconName } from './Icon.tsx';
 
-export type ViewName = 'wardrobe' | 'import' | 'suggestions';
+export type { ViewName };
 
 export const VIEWS: { name: ViewName; label: string; icon: IconName }[] = [
   { name: 'wardrobe', label: 'Wardrobe', icon: 'hanger' },
   { name: 'import', label: 'Import', icon: 'upload' },
   { name: 'suggestions', label: 'Suggestions', icon: 'sparkles' },
+  { name: 'people', label: 'People', icon: 'people' },
+  { name: 'style', label: 'House style', icon: 'palette' },
+  { name: 'settings', label: 'Settings', icon: 'settings' },
 ];
 
 /** The view switcher: plain buttons in a nav, the current one marked with aria-current. */

@@ -8,17 +8,22 @@ export function TypeSelect({
   label,
   onChange,
   disabled,
+  tabIndex,
+  showLabel = false,
 }: {
   value: GarmentType;
   /** Accessible label, e.g. "Type of IMG_0042.jpg". */
   label: string;
   onChange: (type: GarmentType) => void;
   disabled?: boolean;
+  tabIndex?: number;
+  /** Show the label (on an item's page) rather than only tell it to screen readers. */
+  showLabel?: boolean;
 }) {
   const id = useId();
   return (
     <span className="type-select">
-      <label htmlFor={id} className="visually-hidden">
+      <label htmlFor={id} className={showLabel ? 'field__label' : 'visually-hidden'}>
         {label}
       </label>
       <select
@@ -26,6 +31,7 @@ export function TypeSelect({
         className="select select--compact"
         value={value}
         disabled={disabled}
+        tabIndex={tabIndex}
         onChange={(event) => onChange(event.target.value as GarmentType)}
       >
         {GARMENT_TYPE_LIST.map((type) => (

@@ -61,3 +61,38 @@ export function readFileBase64(file: Blob): Promise<string> {
     reader.readAsDataURL(file);
   });
 }
+
+/**
+ * The files of a drop: folders (where the browser exposes them as entries) are walked, in name order, for the
+ * images inside (as the core does with a folder path); files dropped by themselves are all passed on.
+ */
+export async function filesFromDrop(data: DataTransfer): Promise<File[]> {
+  const items = Array.from(data.items ?? []);
+  const entries = items.map((item) => (typeof item.webkitGetAsEntry === 'function' ? item.webkitGetAsEntry() : null));
+  if (entries.length === 0 || entries.some((e) => e === null) || !entries.some((e) => e!.isDirectory)) return Array.from(data.files);
+  const out: File[] = [];
+  for (const entry of entries) await walkEntry(entry!, out, false);
+  return out;
+}
+
+async function walkEntry(entry: FileSystemEntry, out: File[], inFolder: boolean): Promise<void> {
+  if (entry.isFile) {
+    const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+    if (!inFolder || looksLikeImage(file)) out.push(file);
+    return;
+  }
+  if (!entry.isDirectory) return;
+  const reader = (entry as FileSystemDirectoryEntry).createReader();
+  const children: FileSystemEntry[] = [];
+  // readEntries returns the folder in chunks until it returns none.
+  for (;;) {
+    const chunk = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    if (chunk.length === 0) break;
+    children.push(...chunk);
+  }
+  children.sort((a, b) => a.name.localeCompare(b.name));
+  for (const child of children) {
+    if (child.name.startsWith('.')) continue;
+    await walkEntry(child, out, true);
+  }
+}

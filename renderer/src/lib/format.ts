@@ -1,4 +1,4 @@
-import type { GarmentType } from '../../../shared/api.ts';
+import type { ArchiveReason, GarmentType } from '../../../shared/api.ts';
 
 /**
  * Labels for every garment type. Typed as a Record over the contract's GarmentType, so adding a type to the
@@ -22,7 +22,7 @@ export function typeLabel(type: GarmentType): string {
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${n.toLocaleString()} ${n === 1 ? one : many}`;
 }
 
 /** "3.2 images/s" */
@@ -45,4 +45,35 @@ export function formatEta(seconds: number | null): string {
 
 export function formatPercent(fraction: number): string {
   return `${Math.round(Math.max(0, Math.min(1, fraction)) * 100)}%`;
+}
+
+/** Why a garment left the wardrobe, as the UI says it; a Record over the contract's type, like TYPE_LABELS. */
+export const ARCHIVE_REASON_LABELS: Record<ArchiveReason, string> = {
+  sold: 'Sold',
+  donated: 'Donated',
+  lost: 'Lost',
+  'worn out': 'Worn out',
+  other: 'Other',
+};
+export const ARCHIVE_REASON_LIST = Object.keys(ARCHIVE_REASON_LABELS) as ArchiveReason[];
+
+/** "12.4 MB" */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** "24 Nov 2025, 14:03" in the person's locale. */
+export function formatDate(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 }

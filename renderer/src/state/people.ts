@@ -38,10 +38,18 @@ export type PeopleState =
   | { status: 'failed'; retry: () => void }
   | {
       status: 'ready';
+      /** The people one can switch to: not archived, not deleted. */
       people: Person[];
       person: Person;
       select: (id: number) => void;
-      added: (person: Person) => void;
+      /** A person was created; `open` (default) switches to them. */
+      added: (person: Person, open?: boolean) => void;
+      /** A person changed elsewhere (renamed, archived, restored): the switcher follows. */
+      changed: (person: Person) => void;
+      /** A person was deleted. */
+      removed: (id: number) => void;
+      /** Load everyone again (a library was imported). */
+      reload: () => void;
     };
 
 export function usePeople(): PeopleState {
@@ -49,6 +57,8 @@ export function usePeople(): PeopleState {
   const report = useReportError();
   const [people, setPeople] = useState<Person[] | null>(null);
   const [personId, setPersonId] = useState<number | null>(null);
+  const openRef = useRef<number | null>(null);
+  openRef.current = personId;
   const [failed, setFailed] = useState(false);
   const [attempt, setAttempt] = useState(0);
   // One load per attempt, even when React runs the effect twice (StrictMode): "Me" must not be created twice.
@@ -61,7 +71,8 @@ export function usePeople(): PeopleState {
       (list) => {
         if (!active) return;
         const stored = readStoredPersonId();
-        const chosen = list.find((p) => p.id === stored) ?? list[0]!;
+        // On a reload (a library was imported), whoever is open stays open.
+        const chosen = list.find((p) => p.id === openRef.current) ?? list.find((p) => p.id === stored) ?? list[0]!;
         setPeople(list);
         setPersonId(chosen.id);
         setFailed(false);
@@ -82,19 +93,37 @@ export function usePeople(): PeopleState {
     storePersonId(id);
   }, []);
   const added = useCallback(
-    (person: Person) => {
+    (person: Person, open = true) => {
       setPeople((current) => [...(current ?? []).filter((p) => p.id !== person.id), person]);
-      select(person.id);
+      if (open) select(person.id);
     },
     [select],
   );
+  const changed = useCallback((person: Person) => {
+    setPeople((current) => {
+      const others = (current ?? []).filter((p) => p.id !== person.id);
+      if (person.archived) return others.length > 0 ? others : current;
+      const at = (current ?? []).findIndex((p) => p.id === person.id);
+      if (at < 0) return [...others, person].sort((a, b) => a.name.localeCompare(b.name));
+      const next = [...(current ?? [])];
+      next[at] = person;
+      return next;
+    });
+  }, []);
+  const removed = useCallback((id: number) => {
+    setPeople((current) => {
+      const others = (current ?? []).filter((p) => p.id !== id);
+      return others.length > 0 ? others : current;
+    });
+  }, []);
   const retry = useCallback(() => {
     setFailed(false);
     setAttempt((n) => n + 1);
   }, []);
 
   if (failed) return { status: 'failed', retry };
-  const person = people?.find((p) => p.id === personId);
+  // The selected person may have been archived or deleted: fall back to the first one left.
+  const person = people?.find((p) => p.id === personId) ?? people?.[0];
   if (!people || !person) return { status: 'loading' };
-  return { status: 'ready', people, person, select, added };
+  return { status: 'ready', people, person, select, added, changed, removed, reload: retry };
 }

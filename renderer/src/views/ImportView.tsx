@@ -5,24 +5,29 @@ import { ProgressBar } from '../components/ProgressBar.tsx';
 import { ViewHeader } from '../components/ViewHeader.tsx';
 import { formatEta, formatRate, plural } from '../lib/format.ts';
 import type { ImportSnapshot } from '../lib/importManager.ts';
+import { filesFromDrop } from '../lib/files.ts';
 import { useImportManager, useImportSnapshot } from '../state/import.tsx';
+import { useNavigation } from '../state/navigation.tsx';
 
 function hasFiles(event: DragEvent): boolean {
   return Array.from(event.dataTransfer?.types ?? []).includes('Files');
 }
 
-/** Drop zone and file picker; the running import's progress, failures and a cancel button. */
-export function ImportView({ personId, personName, onGoToWardrobe }: { personId: number; personName: string; onGoToWardrobe: () => void }) {
+/** Drop zone (photos or whole folders) and pickers; the running import's progress, failures and a cancel button. */
+export function ImportView({ personId, personName }: { personId: number; personName: string }) {
   const manager = useImportManager();
   const progress = useImportSnapshot();
+  const { navigate } = useNavigation();
+  const onGoToWardrobe = () => navigate({ view: 'wardrobe' });
   const inputRef = useRef<HTMLInputElement>(null);
+  const folderRef = useRef<HTMLInputElement>(null);
   const titleId = useId();
   const hintId = useId();
   const [dragging, setDragging] = useState(false);
   // dragenter/dragleave fire for every child crossed; count them so the highlight does not flicker.
   const dragDepth = useRef(0);
 
-  function addFiles(list: FileList | null) {
+  function addFiles(list: FileList | File[] | null) {
     const files = list ? Array.from(list) : [];
     if (files.length > 0) manager.add(personId, files);
   }
@@ -46,7 +51,8 @@ export function ImportView({ personId, personName, onGoToWardrobe }: { personId:
     event.preventDefault();
     dragDepth.current = 0;
     setDragging(false);
-    addFiles(event.dataTransfer.files);
+    // Folders are walked for the files inside them; plain files pass through.
+    void filesFromDrop(event.dataTransfer).then(addFiles);
   }
 
   const active = progress.state === 'running' || progress.state === 'cancelling';
@@ -70,14 +76,34 @@ export function ImportView({ personId, personName, onGoToWardrobe }: { personId:
           <Icon name="upload" width={30} height={30} />
         </div>
         <p className="dropzone__title" id={`${hintId}-title`}>
-          {dragging ? 'Drop to import' : 'Drop photos of your clothes here'}
+          {dragging ? 'Drop to import' : 'Drop photos or folders of your clothes here'}
         </p>
         <p className="dropzone__hint" id={hintId}>
           One garment per photo works best. JPEG, PNG, WebP or HEIC{active ? '; more photos join the running import' : ''}.
         </p>
-        <button type="button" className="button button--primary" onClick={() => inputRef.current?.click()}>
-          Choose photos…
-        </button>
+        <div className="dropzone__actions">
+          <button type="button" className="button button--primary" onClick={() => inputRef.current?.click()}>
+            Choose photos…
+          </button>
+          <button type="button" className="button" onClick={() => folderRef.current?.click()}>
+            <Icon name="folder" />
+            Choose a folder…
+          </button>
+        </div>
+        <input
+          ref={folderRef}
+          type="file"
+          multiple
+          className="visually-hidden"
+          tabIndex={-1}
+          aria-label="Choose a folder of photos to import"
+          data-testid="import-folder-input"
+          {...{ webkitdirectory: '' }}
+          onChange={(event) => {
+            addFiles(event.target.files);
+            event.target.value = '';
+          }}
+        />
         <input
           ref={inputRef}
           type="file"

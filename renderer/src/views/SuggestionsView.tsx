@@ -1,54 +1,44 @@
 import { useCallback, useEffect, useId, useRef, useState, type CSSProperties, type ReactNode } from 'react';
-import type { GarmentType, OutfitSuggestion } from '../../../shared/api.ts';
+import type { GarmentType, Item, JudgedOutfit, OutfitSuggestion, PersonalStatus } from '../../../shared/api.ts';
 import { useClient } from '../api/context.tsx';
 import { ColorSwatches } from '../components/ColorSwatches.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { OutfitStrip } from '../components/OutfitStrip.tsx';
 import { Thumb } from '../components/Thumb.tsx';
 import { ViewHeader } from '../components/ViewHeader.tsx';
-import { TYPE_LABELS, typeLabel } from '../lib/format.ts';
+import { TYPE_LABELS, plural, typeLabel } from '../lib/format.ts';
+import { useLoad } from '../lib/useLoad.ts';
 import { useReportError } from '../state/errors.tsx';
+import { useNavigation } from '../state/navigation.tsx';
+import { useToast } from '../state/toasts.tsx';
+import { isTypingTarget } from '../lib/keyboard.ts';
 
 /** Outfits asked for at a time. */
 export const SUGGESTION_BATCH = 12;
+/** The core builds around at most this many items. */
+const MAX_PINNED = 4;
 
 type Verdict = 'like' | 'dislike';
 
 /** Types counted to explain an empty suggestions list. */
 const NEEDED: GarmentType[] = ['top', 'bottom', 'shoes', 'dress'];
 
-/** True when a key press is meant for a text field or a select, not for the shortcuts. */
-function isTypingTarget(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable) return true;
-  const tag = target.tagName;
-  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
-  if (tag === 'INPUT') {
-    const type = (target as HTMLInputElement).type;
-    return !['button', 'checkbox', 'radio', 'submit', 'reset', 'range', 'color', 'file'].includes(type);
-  }
-  return false;
-}
-
 function pairLabel(a: GarmentType, b: GarmentType): string {
   return `${typeLabel(a)} + ${typeLabel(b)}`;
 }
 
-/** Outfit cards one at a time: Like (L), Dislike (D), Next (N); likes and dislikes teach the model. */
-export function SuggestionsView({
-  personId,
-  libraryVersion,
-  onGoToImport,
-  onGoToWardrobe,
-}: {
-  personId: number;
-  libraryVersion: number;
-  onGoToImport: () => void;
-  onGoToWardrobe: () => void;
-}) {
+/**
+ * Outfit cards one at a time: Like (L), Dislike (D), Next (N); 1–4 lock a garment so the next outfits keep
+ * it. "Build around" (from an item's page) pins items to every suggestion. Saved looks are the liked ones.
+ */
+export function SuggestionsView({ personId, libraryVersion, pinned, pollMs }: { personId: number; libraryVersion: number; pinned: number[]; pollMs: number }) {
   const client = useClient();
   const report = useReportError();
+  const toast = useToast();
+  const { navigate } = useNavigation();
   const titleId = useId();
+  const [tab, setTab] = useState<'outfits' | 'saved'>('outfits');
   const [outfits, setOutfits] = useState<OutfitSuggestion[] | null>(null);
   const [index, setIndex] = useState(0);
   const [loading, setLoading] = useState(true);
@@ -57,16 +47,24 @@ export function SuggestionsView({
   const [counts, setCounts] = useState<Partial<Record<GarmentType, number>> | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const [batch, setBatch] = useState(0);
+  const [locked, setLocked] = useState<Item[]>([]);
+  const [judged, setJudged] = useState(0);
   // Key handlers read the latest state through a ref (the listener is registered once).
   const busyRef = useRef(false);
+  const around = useLoad<Item[]>(() => Promise.all(pinned.map((itemId) => client.call('items.get', { personId, itemId }))), [client, personId, pinned.join(',')], {
+    enabled: pinned.length > 0,
+  });
+  const pinnedIds = [...new Set([...pinned, ...locked.map((i) => i.id)])].slice(0, MAX_PINNED);
+  const pinnedKey = pinnedIds.join(',');
 
   useEffect(() => {
     let active = true;
     setLoading(true);
     setFailed(false);
     setCounts(null);
+    const ids = pinnedKey ? pinnedKey.split(',').map(Number) : [];
     client
-      .call('outfits.suggest', { personId, k: SUGGESTION_BATCH })
+      .call('outfits.suggest', { personId, k: SUGGESTION_BATCH, ...(ids.length ? { pinned: ids } : {}) })
       .then(async (list) => {
         if (!active) return;
         setOutfits(list);
@@ -74,11 +72,7 @@ export function SuggestionsView({
         if (list.length === 0) {
           // Explain why: count the garments an outfit is made of.
           try {
-            const entries = await Promise.all(
-              NEEDED.map(
-                async (type) => [type, (await client.call('items.list', { personId, type, limit: 1 })).total] as const,
-              ),
-            );
+            const entries = await Promise.all(NEEDED.map(async (type) => [type, (await client.call('items.list', { personId, type, limit: 1 })).total] as const));
             if (active) setCounts(Object.fromEntries(entries));
           } catch (error) {
             if (active) report(error);
@@ -96,7 +90,7 @@ export function SuggestionsView({
     return () => {
       active = false;
     };
-  }, [client, report, personId, batch]);
+  }, [client, report, personId, batch, pinnedKey]);
 
   // New garments (an import finished) only matter while there is nothing to show: reloading under a card the
   // person is looking at would pull it away from them.
@@ -132,12 +126,23 @@ export function SuggestionsView({
       busyRef.current = true;
       setBusy(true);
       try {
-        await client.call('judgements.record', {
-          personId,
-          itemIds: current.items.map((item) => item.id),
-          verdict,
-        });
+        const judgement = await client.call('judgements.record', { personId, itemIds: current.items.map((item) => item.id), verdict });
+        setJudged((n) => n + 1);
         advance(verdict === 'like' ? 'Liked.' : 'Disliked.');
+        toast({
+          message: verdict === 'like' ? 'Liked: saved to your looks.' : 'Disliked.',
+          action: {
+            label: 'Undo',
+            run: async () => {
+              try {
+                await client.call('judgements.undo', { personId, judgementId: judgement.id });
+                setJudged((n) => n + 1);
+              } catch (error) {
+                report(error);
+              }
+            },
+          },
+        });
       } catch (error) {
         report(error);
       } finally {
@@ -145,7 +150,7 @@ export function SuggestionsView({
         setBusy(false);
       }
     },
-    [client, report, personId, current, advance],
+    [client, report, toast, personId, current, advance],
   );
 
   const next = useCallback(() => {
@@ -153,17 +158,24 @@ export function SuggestionsView({
     advance();
   }, [current, advance]);
 
-  const handlers = useRef({ judge, next });
-  handlers.current = { judge, next };
+  const toggleLock = useCallback((item: Item) => {
+    setLocked((list) => (list.some((i) => i.id === item.id) ? list.filter((i) => i.id !== item.id) : [...list, item].slice(-MAX_PINNED)));
+  }, []);
+
+  const handlers = useRef({ judge, next, toggleLock, current, tab });
+  handlers.current = { judge, next, toggleLock, current, tab };
 
   useEffect(() => {
     function onKeyDown(event: KeyboardEvent) {
       if (event.defaultPrevented || event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
       if (isTypingTarget(event.target)) return;
+      const h = handlers.current;
+      if (h.tab !== 'outfits') return;
       const key = event.key.toLowerCase();
-      if (key === 'l') void handlers.current.judge('like');
-      else if (key === 'd') void handlers.current.judge('dislike');
-      else if (key === 'n') handlers.current.next();
+      if (key === 'l') void h.judge('like');
+      else if (key === 'd') void h.judge('dislike');
+      else if (key === 'n') h.next();
+      else if (/^[1-5]$/.test(key) && h.current?.items[Number(key) - 1]) h.toggleLock(h.current.items[Number(key) - 1]!);
       else return;
       event.preventDefault();
     }
@@ -171,6 +183,7 @@ export function SuggestionsView({
     return () => window.removeEventListener('keydown', onKeyDown);
   }, []);
 
+  const lockedIds = new Set(locked.map((i) => i.id));
   let body: ReactNode = null;
   if (failed && !loading) {
     body = (
@@ -188,80 +201,81 @@ export function SuggestionsView({
       </p>
     );
   } else if (outfits && outfits.length === 0) {
-    body = (
-      <EmptyState
-        icon="sparkles"
-        title="Not enough clothes for an outfit yet"
-        actions={
-          <>
-            <button type="button" className="button button--primary" onClick={onGoToImport}>
-              <Icon name="upload" />
-              Import photos
+    body =
+      pinnedIds.length > 0 ? (
+        <EmptyState
+          icon="sparkles"
+          title="No outfit fits around these garments"
+          actions={
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setLocked([]);
+                if (pinned.length) navigate({ view: 'suggestions' });
+              }}
+            >
+              Suggest freely
             </button>
-            <button type="button" className="button" onClick={onGoToWardrobe}>
-              Check types in the wardrobe
-            </button>
-          </>
-        }
-      >
-        <p>An outfit needs a top, a bottom and shoes — or a dress and shoes.</p>
-        {counts ? (
-          <ul className="needs" aria-label="What the wardrobe has">
-            {NEEDED.map((type) => {
-              const n = counts[type] ?? 0;
-              return (
-                <li key={type} className={n > 0 ? 'needs__item needs__item--ok' : 'needs__item'}>
-                  <Icon name={n > 0 ? 'check' : 'cross'} width={16} height={16} />
-                  {TYPE_LABELS[type].many}: {n}
-                </li>
-              );
-            })}
-          </ul>
-        ) : null}
-      </EmptyState>
-    );
+          }
+        >
+          <p>The wardrobe has nothing to complete an outfit with these (an outfit needs a top, a bottom and shoes, or a dress and shoes).</p>
+        </EmptyState>
+      ) : (
+        <EmptyState
+          icon="sparkles"
+          title="Not enough clothes for an outfit yet"
+          actions={
+            <>
+              <button type="button" className="button button--primary" onClick={() => navigate({ view: 'import' })}>
+                <Icon name="upload" />
+                Import photos
+              </button>
+              <button type="button" className="button" onClick={() => navigate({ view: 'wardrobe' })}>
+                Check types in the wardrobe
+              </button>
+            </>
+          }
+        >
+          <p>An outfit needs a top, a bottom and shoes — or a dress and shoes.</p>
+          {counts ? (
+            <ul className="needs" aria-label="What the wardrobe has">
+              {NEEDED.map((type) => {
+                const n = counts[type] ?? 0;
+                return (
+                  <li key={type} className={n > 0 ? 'needs__item needs__item--ok' : 'needs__item'}>
+                    <Icon name={n > 0 ? 'check' : 'cross'} width={16} height={16} />
+                    {TYPE_LABELS[type].many}: {n}
+                  </li>
+                );
+              })}
+            </ul>
+          ) : null}
+        </EmptyState>
+      );
   } else if (current) {
     body = (
       <div className="suggestions">
-        <OutfitCard outfit={current} position={index + 1} total={total} />
+        <OutfitCard outfit={current} position={index + 1} total={total} locked={lockedIds} pinned={new Set(pinned)} onToggleLock={toggleLock} onOpenItem={(id) => navigate({ view: 'item', itemId: id })} />
         <div className="suggestions__side">
-          <WhyThisOutfit outfit={current} />
           <div className="judge" role="group" aria-label="Your verdict">
-            <button
-              type="button"
-              className="button button--large judge__dislike"
-              data-testid="dislike-button"
-              aria-keyshortcuts="D"
-              disabled={busy}
-              onClick={() => void judge('dislike')}
-            >
+            <button type="button" className="button button--large judge__dislike" data-testid="dislike-button" aria-keyshortcuts="D" disabled={busy} onClick={() => void judge('dislike')}>
               <Icon name="cross" />
               Dislike <kbd>D</kbd>
             </button>
-            <button
-              type="button"
-              className="button button--large"
-              data-testid="next-button"
-              aria-keyshortcuts="N"
-              disabled={busy}
-              onClick={next}
-            >
+            <button type="button" className="button button--large" data-testid="next-button" aria-keyshortcuts="N" disabled={busy} onClick={next}>
               <Icon name="arrowRight" />
               Next <kbd>N</kbd>
             </button>
-            <button
-              type="button"
-              className="button button--large button--primary judge__like"
-              data-testid="like-button"
-              aria-keyshortcuts="L"
-              disabled={busy}
-              onClick={() => void judge('like')}
-            >
+            <button type="button" className="button button--large button--primary judge__like" data-testid="like-button" aria-keyshortcuts="L" disabled={busy} onClick={() => void judge('like')}>
               <Icon name="heart" />
               Like <kbd>L</kbd>
             </button>
           </div>
-          <p className="judge__hint">Likes and dislikes teach the stylist your taste.</p>
+          <p className="judge__hint">
+            Likes and dislikes teach the stylist your taste. <kbd>1</kbd>–<kbd>{current.items.length}</kbd> lock a garment for the next outfits.
+          </p>
+          <WhyThisOutfit outfit={current} />
         </div>
       </div>
     );
@@ -269,20 +283,90 @@ export function SuggestionsView({
 
   return (
     <section className="view view--fill" aria-labelledby={titleId} aria-busy={loading}>
-      <ViewHeader
-        title="Suggestions"
-        titleId={titleId}
-        subtitle={current ? `Outfit ${index + 1} of ${total}` : undefined}
-      />
+      <ViewHeader title="Suggestions" titleId={titleId} subtitle={tab === 'outfits' && current ? `Outfit ${index + 1} of ${total}` : undefined}>
+        <ModelIndicator personId={personId} pollMs={pollMs * 5} judged={judged} />
+      </ViewHeader>
+      <div className="tabs" role="tablist" aria-label="Suggestions or saved looks">
+        <button type="button" role="tab" className="tabs__tab" aria-selected={tab === 'outfits'} onClick={() => setTab('outfits')}>
+          <Icon name="sparkles" width={16} height={16} />
+          For you
+        </button>
+        <button type="button" role="tab" className="tabs__tab" aria-selected={tab === 'saved'} onClick={() => setTab('saved')}>
+          <Icon name="heart" width={16} height={16} />
+          Saved looks
+        </button>
+      </div>
       <p className="visually-hidden" role="status" aria-live="polite">
         {announcement}
       </p>
-      {body}
+      {tab === 'saved' ? (
+        <SavedLooks personId={personId} judged={judged} onChanged={() => setJudged((n) => n + 1)} />
+      ) : (
+        <>
+          {pinned.length > 0 || locked.length > 0 ? (
+            <BuiltAround
+              items={[...(around.value ?? []), ...locked.filter((l) => !pinned.includes(l.id))]}
+              pinned={new Set(pinned)}
+              onClear={() => {
+                setLocked([]);
+                if (pinned.length) navigate({ view: 'suggestions' });
+              }}
+              onUnlock={toggleLock}
+            />
+          ) : null}
+          {body}
+        </>
+      )}
     </section>
   );
 }
 
-function OutfitCard({ outfit, position, total }: { outfit: OutfitSuggestion; position: number; total: number }) {
+function BuiltAround({ items, pinned, onClear, onUnlock }: { items: Item[]; pinned: Set<number>; onClear: () => void; onUnlock: (item: Item) => void }) {
+  return (
+    <div className="built-around" data-testid="built-around">
+      <span className="built-around__label">Built around</span>
+      <ul className="built-around__items">
+        {items.map((item) => (
+          <li key={item.id} className="built-around__item">
+            <span className="built-around__thumb">
+              <Thumb sha256={item.sha256} alt="" />
+            </span>
+            <span>
+              {typeLabel(item.type)}
+              <span className="visually-hidden">, {item.fileName}</span>
+            </span>
+            {pinned.has(item.id) ? null : (
+              <button type="button" className="icon-button" aria-label={`Unlock ${typeLabel(item.type).toLowerCase()}`} title="Unlock" onClick={() => onUnlock(item)}>
+                <Icon name="cross" width={14} height={14} />
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <button type="button" className="button button--quiet" onClick={onClear}>
+        Suggest freely
+      </button>
+    </div>
+  );
+}
+
+function OutfitCard({
+  outfit,
+  position,
+  total,
+  locked,
+  pinned,
+  onToggleLock,
+  onOpenItem,
+}: {
+  outfit: OutfitSuggestion;
+  position: number;
+  total: number;
+  locked: Set<number>;
+  pinned: Set<number>;
+  onToggleLock: (item: Item) => void;
+  onOpenItem: (itemId: number) => void;
+}) {
   return (
     <article
       className="outfit-card"
@@ -291,17 +375,35 @@ function OutfitCard({ outfit, position, total }: { outfit: OutfitSuggestion; pos
       style={{ '--rows': outfit.items.length } as CSSProperties}
     >
       <ol className="outfit-card__stack">
-        {outfit.items.map((item) => (
-          <li key={item.id} className="outfit-card__garment">
-            <div className="outfit-card__photo">
-              <Thumb sha256={item.sha256} alt={`${typeLabel(item.type)}, ${item.fileName}`} />
-            </div>
-            <div className="outfit-card__caption">
-              <span className="outfit-card__type">{typeLabel(item.type)}</span>
-              <ColorSwatches colors={item.colors} max={2} />
-            </div>
-          </li>
-        ))}
+        {outfit.items.map((item, i) => {
+          const isLocked = locked.has(item.id) || pinned.has(item.id);
+          return (
+            <li key={item.id} className={isLocked ? 'outfit-card__garment outfit-card__garment--locked' : 'outfit-card__garment'}>
+              <div className="outfit-card__photo">
+                <Thumb sha256={item.sha256} alt={`${typeLabel(item.type)}, ${item.fileName}`} />
+              </div>
+              <div className="outfit-card__caption">
+                <button type="button" className="outfit-card__type" onClick={() => onOpenItem(item.id)} aria-label={`${typeLabel(item.type)}: open ${item.fileName}`}>
+                  {typeLabel(item.type)}
+                </button>
+                <ColorSwatches colors={item.colors} max={2} />
+              </div>
+              <button
+                type="button"
+                className="outfit-card__lock"
+                aria-pressed={isLocked}
+                disabled={pinned.has(item.id)}
+                aria-keyshortcuts={String(i + 1)}
+                aria-label={isLocked ? `Unlock ${typeLabel(item.type).toLowerCase()}` : `Lock ${typeLabel(item.type).toLowerCase()}: keep it in the next outfits`}
+                title={pinned.has(item.id) ? 'Built around this' : isLocked ? 'Locked: the next outfits keep it' : 'Lock: keep it in the next outfits'}
+                onClick={() => onToggleLock(item)}
+              >
+                <Icon name={isLocked ? 'lock' : 'unlock'} width={16} height={16} />
+                <kbd>{i + 1}</kbd>
+              </button>
+            </li>
+          );
+        })}
       </ol>
     </article>
   );
@@ -311,6 +413,8 @@ function OutfitCard({ outfit, position, total }: { outfit: OutfitSuggestion; pos
 function WhyThisOutfit({ outfit }: { outfit: OutfitSuggestion }) {
   const titleId = useId();
   const pairs = [...outfit.pairScores].sort((x, y) => y.score - x.score);
+  // Bars relative to the strongest pair of this outfit, so they compare whatever the model's scale.
+  const largest = Math.max(1e-9, ...pairs.map((p) => Math.abs(p.score)));
   return (
     <section className="panel why" aria-labelledby={titleId}>
       <h2 className="panel__title" id={titleId}>
@@ -325,10 +429,7 @@ function WhyThisOutfit({ outfit }: { outfit: OutfitSuggestion }) {
             <li key={`${pair.a}-${pair.b}`} className="why__pair">
               <span className="why__label">{pairLabel(pair.a, pair.b)}</span>
               <span className="why__bar" aria-hidden="true">
-                <span
-                  className={pair.score < 0 ? 'why__fill why__fill--neg' : 'why__fill'}
-                  style={{ '--value': Math.min(1, Math.abs(pair.score)) } as CSSProperties}
-                />
+                <span className={pair.score < 0 ? 'why__fill why__fill--neg' : 'why__fill'} style={{ '--value': Math.abs(pair.score) / largest } as CSSProperties} />
               </span>
               <span className="why__value">{pair.score.toFixed(2)}</span>
             </li>
@@ -338,5 +439,114 @@ function WhyThisOutfit({ outfit }: { outfit: OutfitSuggestion }) {
         <p className="why__none">No pair scores for this outfit.</p>
       )}
     </section>
+  );
+}
+
+/** The liked looks, newest first; a look can be taken out (undoable). */
+export function SavedLooks({ personId, judged, onChanged, compact = false }: { personId: number; judged: number; onChanged?: () => void; compact?: boolean }) {
+  const client = useClient();
+  const report = useReportError();
+  const toast = useToast();
+  const { navigate } = useNavigation();
+  const looks = useLoad<JudgedOutfit[]>(() => client.call('items.outfits', { personId, verdict: 'like', limit: 200 }), [client, personId, judged]);
+  if (!looks.value) {
+    return looks.loading ? (
+      <p className="loading" role="status">
+        Loading saved looks…
+      </p>
+    ) : null;
+  }
+  if (looks.value.length === 0) {
+    return (
+      <EmptyState icon="heart" title="No saved looks yet">
+        <p>Outfits you like are kept here.</p>
+      </EmptyState>
+    );
+  }
+  return (
+    <ul className={compact ? 'looks looks--compact' : 'looks'} data-testid="saved-looks">
+      {looks.value.map((look) => (
+        <li key={look.judgement.id}>
+          <OutfitStrip
+            outfit={look}
+            onOpenItem={(itemId) => navigate({ view: 'item', itemId })}
+            actions={
+              <button
+                type="button"
+                className="button button--quiet"
+                onClick={async () => {
+                  try {
+                    await client.call('judgements.undo', { personId, judgementId: look.judgement.id });
+                    looks.reload();
+                    onChanged?.();
+                    toast({
+                      message: 'Look removed from saved looks.',
+                      action: {
+                        label: 'Undo',
+                        run: async () => {
+                          try {
+                            await client.call('judgements.record', { personId, itemIds: look.judgement.itemIds, verdict: 'like' });
+                          } catch (error) {
+                            report(error);
+                          }
+                          looks.reload();
+                          onChanged?.();
+                        },
+                      },
+                    });
+                  } catch (error) {
+                    report(error);
+                  }
+                }}
+              >
+                Remove
+              </button>
+            }
+          />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Whether the person's model is learning from the latest verdicts, or which version is in use. */
+export function ModelIndicator({ personId, pollMs, judged }: { personId: number; pollMs: number; judged: number }) {
+  const client = useClient();
+  const [status, setStatus] = useState<PersonalStatus | null>(null);
+  useEffect(() => {
+    let active = true;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    // Quickly while a fine-tune runs, then only now and then (it starts after each verdict).
+    const poll = async () => {
+      try {
+        const s = await client.call('personal.status', { personId });
+        if (!active) return;
+        setStatus(s);
+        if (s.state === 'updating') timer = setTimeout(() => void poll(), pollMs);
+      } catch {
+        // The indicator is a hint: a failed poll leaves it as it was.
+      }
+    };
+    void poll();
+    return () => {
+      active = false;
+      if (timer) clearTimeout(timer);
+    };
+  }, [client, personId, pollMs, judged]);
+
+  if (!status) return null;
+  const updating = status.state === 'updating';
+  const label = updating ? 'Learning from your verdicts…' : status.versionId === null ? 'General model' : `Your model, version ${status.versionId}`;
+  const detail = status.lastError
+    ? `The last update failed: ${status.lastError}`
+    : status.versionId === null
+      ? 'Suggestions use the general model until your first verdicts are learned.'
+      : `Learned from ${plural(status.judgementsUsed, 'verdict')}${status.lastTrainingMs !== null ? ` in ${(status.lastTrainingMs / 1000).toFixed(1)} s` : ''}.`;
+  return (
+    <span className={updating ? 'model-pill model-pill--busy' : status.lastError ? 'model-pill model-pill--off' : 'model-pill'} role="status" title={detail} data-testid="model-indicator">
+      <Icon name={updating ? 'sparkles' : status.lastError ? 'alert' : 'check'} width={14} height={14} />
+      {label}
+      <span className="visually-hidden">. {detail}</span>
+    </span>
   );
 }

@@ -1,4 +1,6 @@
-// A fake StylistApi for component tests: per-method handlers, a log of calls, typed failures.
+// A fake StylistApi for component tests: per-method handlers, a log of calls, typed failures. Like the core's
+// dispatcher, it answers "unknown method" for a method the contract does not have.
+import { apiSchemas } from '../../../shared/api.ts';
 import type {
   ApiErrorCode,
   ApiInput,
@@ -8,6 +10,7 @@ import type {
   GarmentType,
   ImportProgress,
   Item,
+  ItemCounts,
   OutfitSuggestion,
   Person,
   StylistApi,
@@ -46,6 +49,13 @@ const DEFAULTS: Handlers = {
   'people.list': () => [ME],
   'people.create': ({ name }) => ({ ...ME, id: 99, name }),
   'items.list': () => ({ items: [], total: 0 }),
+  'items.counts': () => emptyCounts(),
+  'items.outfits': () => [],
+  'judgements.list': () => [],
+  'items.similar': () => [],
+  'personal.status': ({ personId }) => ({ personId, state: 'idle', versionId: null, judgementsUsed: 0, lastTrainingMs: null, lastError: null }),
+  'personal.versions': () => [],
+  'style.info': () => ({ source: 'shipped', id: 'compat-test', trainedOn: 'clothing-dataset', createdAt: '2025-01-01T00:00:00.000Z' }),
   'outfits.suggest': () => [],
   'judgements.record': ({ personId, itemIds, verdict }) => ({
     id: 1,
@@ -68,14 +78,24 @@ export function createFakeApi(handlers: Handlers = {}): FakeApi {
     async call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiResult<ApiResults[M]>> {
       calls.push({ method, input });
       const handler = all[method] as Handler<M> | undefined;
-      if (!handler) return { ok: false, error: { code: 'internal', message: `fake: no handler for ${method}` } };
+      if (!handler) {
+        if (!Object.hasOwn(apiSchemas, method)) return { ok: false, error: { code: 'bad_request', message: `unknown method: ${method}` } };
+        return { ok: false, error: { code: 'internal', message: `fake: no handler for ${method}` } };
+      }
       const value = await handler(input);
       if (value instanceof Fail) return { ok: false, error: { code: value.code, message: value.message } };
       return { ok: true, value };
     },
     mediaUrl: (kind, sha256) => `/media/${kind}/${sha256}`,
+    downloadUrl: (fileName) => `/download/${fileName}`,
   };
   return api;
+}
+
+export function emptyCounts(items: Item[] = []): ItemCounts {
+  const byType = { top: 0, bottom: 0, shoes: 0, dress: 0, outerwear: 0, accessory: 0, unknown: 0 };
+  for (const item of items) byType[item.type] += 1;
+  return { total: items.length, byType, byColor: [], byTag: [] };
 }
 
 export function makeItem(id: number, type: GarmentType, overrides: Partial<Item> = {}): Item {

@@ -1,0 +1,116 @@
+// Suggestions through the real core and real kit photos: outfit cards top to bottom, like / dislike / next
+// with the keyboard (the shortcuts are shown), why this outfit, locking a garment, building around an item,
+// and the saved (liked) looks. (The model indicator is covered with the model versions, in people.spec.ts.)
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect, openView, shot, waitForImport } from './fixtures.ts';
+import type { Served } from './fixtures.ts';
+import { clothingPhotos } from '../helpers/kit.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+const kit = clothingPhotos().filter((p) => p.senderId % 5 === 0);
+const photos = (label: string, n: number) => kit.filter((p) => p.label === label).slice(0, n).map((p) => p.file);
+const wardrobe = { top: [...photos('T-Shirt', 2), ...photos('Shirt', 1)], bottom: [...photos('Pants', 2), ...photos('Shorts', 1)], shoes: photos('Shoes', 3) };
+
+/** The kit photos in the wardrobe of "Me", typed as a person would have corrected them (set up through the API). */
+async function prepare(app: Served, page: Page) {
+  await expect(page.getByTestId('person-switcher')).toHaveValue('1');
+  if ((await app.call('items.list', { personId: 1 })).total > 0) return;
+  const { jobId } = await app.call('import.paths', { personId: 1, paths: Object.values(wardrobe).flat() });
+  expect((await waitForImport(app, jobId)).imported).toBe(9);
+  const items = (await app.call('items.list', { personId: 1, limit: 100 })).items;
+  for (const [type, files] of Object.entries(wardrobe) as ['top' | 'bottom' | 'shoes', string[]][]) {
+    for (const file of files) await app.call('items.setType', { itemId: items.find((i) => i.fileName === path.basename(file))!.id, type });
+  }
+  await page.reload();
+}
+
+const card = (page: Page) => page.getByTestId('outfit-card');
+const idsOnCard = async (page: Page) => (await card(page).getByRole('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src.match(/thumb\/([0-9a-f]{64})/)?.[1])));
+
+test('an outfit card shows the garments top to bottom, why it was chosen, and the shortcuts', async ({ page, app }) => {
+  await prepare(app, page);
+  await openView(page, 'Suggestions');
+  await expect(card(page)).toBeVisible();
+  const imgs = card(page).getByRole('img');
+  await expect(imgs).toHaveCount(3);
+  for (const img of await imgs.all()) await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+  // Top to bottom: top, bottom, shoes.
+  const types = await card(page).locator('.outfit-card__type').allTextContents();
+  expect(types).toEqual(['Top', 'Bottom', 'Shoes']);
+  const why = page.getByRole('region', { name: 'Why this outfit' });
+  await expect(why).toContainText('Top + Bottom');
+  await expect(why.locator('.why__pair')).toHaveCount(3);
+  for (const [button, key] of [['like-button', 'L'], ['dislike-button', 'D'], ['next-button', 'N']] as const) {
+    await expect(page.getByTestId(button).locator('kbd')).toHaveText(key);
+    await expect(page.getByTestId(button)).toHaveAttribute('aria-keyshortcuts', key);
+  }
+  await shot(page, 'suggestions');
+});
+
+test('like with L, dislike with D, next with N: each verdict is recorded for the outfit shown', async ({ page, app }) => {
+  await openView(page, 'Suggestions');
+  await expect(card(page)).toBeVisible();
+  const subtitle = page.locator('.view-header__subtitle');
+  await expect(subtitle).toHaveText(/^Outfit 1 of \d+$/);
+  const first = await idsOnCard(page);
+  await page.keyboard.press('l');
+  await expect(subtitle).toHaveText(/^Outfit 2 of/);
+  const second = await idsOnCard(page);
+  await page.keyboard.press('d');
+  await expect(subtitle).toHaveText(/^Outfit 3 of/);
+  await page.keyboard.press('n');
+  await expect(subtitle).toHaveText(/^Outfit 4 of/);
+  const judgements = await app.call('items.outfits', { personId: 1 });
+  const shaOf = (j: (typeof judgements)[number]) => j.items.map((i) => i.sha256);
+  expect(judgements.map((j) => j.judgement.verdict)).toEqual(['dislike', 'like']);
+  expect(shaOf(judgements[1]!)).toEqual(first);
+  expect(shaOf(judgements[0]!)).toEqual(second);
+});
+
+test('lock a garment (key 1): the next outfits keep it; unlock', async ({ page, app }) => {
+  void app;
+  await openView(page, 'Suggestions');
+  await expect(card(page)).toBeVisible();
+  const [top] = await idsOnCard(page);
+  await page.keyboard.press('1');
+  await expect(card(page).getByRole('button', { name: 'Unlock top' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('built-around')).toContainText('Top');
+  for (let i = 0; i < 3; i++) {
+    expect((await idsOnCard(page))[0]).toBe(top);
+    await page.keyboard.press('n');
+  }
+  await shot(page, 'suggestions-locked');
+  await page.getByTestId('built-around').getByRole('button', { name: 'Suggest freely' }).click();
+  await expect(page.getByTestId('built-around')).toBeHidden();
+});
+
+test('build around an item from its page: every suggestion holds it', async ({ page, app }) => {
+  const shoes = (await app.call('items.list', { personId: 1, type: 'shoes' })).items[0]!;
+  await openView(page, 'Wardrobe');
+  await page.getByRole('button', { name: `Open ${shoes.fileName}` }).click();
+  await page.getByRole('button', { name: 'Build outfits around this' }).click();
+  await expect(page.getByRole('heading', { name: 'Suggestions', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('built-around')).toContainText('Shoes');
+  for (let i = 0; i < 3; i++) {
+    await expect(card(page)).toBeVisible();
+    expect(await idsOnCard(page)).toContain(shoes.sha256);
+    await page.keyboard.press('n');
+  }
+  await shot(page, 'build-around');
+});
+
+test('saved looks: the liked outfit, and taking it out', async ({ page, app }) => {
+  await openView(page, 'Suggestions');
+  await page.getByRole('tab', { name: 'Saved looks' }).click();
+  const saved = page.getByTestId('saved-looks');
+  await expect(saved.getByTestId('look')).toHaveCount(1);
+  await expect(saved.getByTestId('look').getByRole('img')).toHaveCount(3);
+  await shot(page, 'saved-looks');
+  await saved.getByRole('button', { name: 'Remove' }).click();
+  await expect(page.getByText('No saved looks yet')).toBeVisible();
+  expect((await app.call('items.outfits', { personId: 1, verdict: 'like' })).length).toBe(0);
+  await page.getByTestId('toasts').getByRole('button', { name: 'Undo' }).click();
+  await expect.poll(async () => (await app.call('items.outfits', { personId: 1, verdict: 'like' })).length).toBe(1);
+});
