@@ -149,8 +149,18 @@ function gemmModule(): Uint8Array {
 }
 
 type Kernel = (a: number, b: number, c: number, m: number, n: number, k: number) => void;
+/** The few parts of the WebAssembly global used here (the Electron build's lib has no DOM types). */
+interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 interface GemmInstance {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   gemm: Kernel;
   gemmAtB: Kernel;
 }
@@ -160,8 +170,8 @@ let instance: GemmInstance | null | undefined;
 function load(): GemmInstance | null {
   if (instance !== undefined) return instance;
   try {
-    const module = new WebAssembly.Module(gemmModule() as Uint8Array<ArrayBuffer>);
-    const exports = new WebAssembly.Instance(module).exports as unknown as GemmInstance;
+    const module = new wasm.Module(gemmModule());
+    const exports = new wasm.Instance(module).exports as GemmInstance;
     instance = { memory: exports.memory, gemm: exports.gemm, gemmAtB: exports.gemmAtB };
   } catch {
     instance = null; // no SIMD in this runtime: callers fall back to the JavaScript kernel
