@@ -221,7 +221,9 @@ test('archive a garment with a reason from its page; it shows under Archived', a
 test('cancel a running import', async ({ page, app }) => {
   test.setTimeout(180_000);
   await openView(page, 'Import');
-  const many = photos('Longsleeve', 40);
+  // Enough photos that the import is still running when Cancel is pressed, even on a quiet machine.
+  const many = [...photos('Longsleeve', 120), ...photos('T-Shirt', 120, 3)];
+  expect(many.length).toBeGreaterThan(200);
   await page.getByTestId('import-file-input').setInputFiles(many);
   await page.getByRole('button', { name: 'Cancel import' }).click();
   await expect(page.getByRole('heading', { name: 'Import cancelled' })).toBeVisible({ timeout: 120_000 });
