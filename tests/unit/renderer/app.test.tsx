@@ -1,23 +1,17 @@
 // @vitest-environment jsdom
 import { StrictMode } from 'react';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Person } from '../../../shared/api.ts';
 import { App } from '../../../renderer/src/App.tsx';
 import { PERSON_STORAGE_KEY } from '../../../renderer/src/state/people.ts';
 import { createFakeApi, Fail } from './fake-api.ts';
+import { resetWindowBetweenTests } from './window-reset.ts';
 
 const ANNA: Person = { id: 1, name: 'Anna', kind: 'person', createdAt: '2025-01-01', archived: false, usesCatalogueId: null };
 const BEA: Person = { id: 2, name: 'Bea', kind: 'person', createdAt: '2025-01-02', archived: false, usesCatalogueId: null };
 
-beforeEach(() => {
-  window.localStorage.clear();
-  vi.spyOn(console, 'error').mockImplementation(() => {});
-});
-afterEach(() => {
-  cleanup();
-  vi.restoreAllMocks();
-});
+resetWindowBetweenTests();
 
 describe('people', () => {
   it('creates "Me" once when the library has nobody, even in StrictMode', async () => {

@@ -1,13 +1,14 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { StrictMode } from 'react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ApiInput, ImportProgress } from '../../../shared/api.ts';
 import { App } from '../../../renderer/src/App.tsx';
 import { createClient } from '../../../renderer/src/api/client.ts';
 import { planBatches, readFileBase64, rejectReason } from '../../../renderer/src/lib/files.ts';
 import { IMPORT_POLL_MS, ImportManager } from '../../../renderer/src/lib/importManager.ts';
 import { createFakeApi, deferred, Fail, progress, type FakeApi } from './fake-api.ts';
+import { resetWindowBetweenTests } from './window-reset.ts';
 
 function photo(i: number, type = 'image/jpeg'): File {
   return new File([`photo-${i}`], `photo-${i}.jpg`, { type });
@@ -39,14 +40,7 @@ function importingCore(): FakeApi {
   });
 }
 
-beforeEach(() => {
-  window.localStorage.clear();
-  vi.spyOn(console, 'error').mockImplementation(() => {});
-});
-afterEach(() => {
-  cleanup();
-  vi.restoreAllMocks();
-});
+resetWindowBetweenTests();
 
 async function openImport(api: FakeApi) {
   render(

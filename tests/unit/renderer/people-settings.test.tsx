@@ -1,24 +1,17 @@
 // @vitest-environment jsdom
 // The People view (create, rename, archive, delete with undo, catalogues, model versions), House style and
 // Settings (theme, export with a download, import with its summary or refusal, CSV).
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { HouseStyleProgress, LibraryJobProgress, ModelVersion, Person } from '../../../shared/api.ts';
 import { App } from '../../../renderer/src/App.tsx';
 import { createFakeApi, type FakeApi } from './fake-api.ts';
+import { resetWindowBetweenTests } from './window-reset.ts';
 
 const ANNA: Person = { id: 1, name: 'Anna', kind: 'person', createdAt: '2025-01-01T00:00:00Z', archived: false, usesCatalogueId: null };
 const SHOP: Person = { id: 2, name: 'Boutique', kind: 'catalogue', createdAt: '2025-01-02T00:00:00Z', archived: false, usesCatalogueId: null };
 
-beforeEach(() => {
-  window.localStorage.clear();
-  delete document.documentElement.dataset.theme;
-  vi.spyOn(console, 'error').mockImplementation(() => {});
-});
-afterEach(() => {
-  cleanup();
-  vi.restoreAllMocks();
-});
+resetWindowBetweenTests();
 
 function peopleCore(extra: Parameters<typeof createFakeApi>[0] = {}): FakeApi {
   let people = [ANNA, SHOP];

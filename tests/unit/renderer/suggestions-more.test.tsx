@@ -1,24 +1,18 @@
 // @vitest-environment jsdom
 // Suggestions beyond like / dislike: locking a garment, undoing a verdict, saved looks, the model indicator.
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { JudgedOutfit } from '../../../shared/api.ts';
 import { App } from '../../../renderer/src/App.tsx';
 import { createFakeApi, makeItem, makeOutfit } from './fake-api.ts';
+import { resetWindowBetweenTests } from './window-reset.ts';
 
 const TOP = makeItem(11, 'top');
 const OUTFIT_A = makeOutfit([TOP, makeItem(12, 'bottom'), makeItem(13, 'shoes')], 0.81);
 const OUTFIT_B = makeOutfit([TOP, makeItem(14, 'bottom'), makeItem(15, 'shoes')], 0.7);
 const LIKED: JudgedOutfit = { judgement: { id: 41, personId: 1, itemIds: [11, 12, 13], verdict: 'like', createdAt: '2025-02-03T09:00:00Z' }, items: OUTFIT_A.items };
 
-beforeEach(() => {
-  window.localStorage.clear();
-  vi.spyOn(console, 'error').mockImplementation(() => {});
-});
-afterEach(() => {
-  cleanup();
-  vi.restoreAllMocks();
-});
+resetWindowBetweenTests();
 
 describe('locking a garment', () => {
   it('keeps a locked garment in the next outfits (button or number key), and unlocks', async () => {

@@ -1,20 +1,14 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { App } from '../../../renderer/src/App.tsx';
 import { createFakeApi, deferred, Fail, makeItem, makeOutfit, progress, type FakeApi } from './fake-api.ts';
+import { resetWindowBetweenTests } from './window-reset.ts';
 
 const OUTFIT_A = makeOutfit([makeItem(11, 'top'), makeItem(12, 'bottom'), makeItem(13, 'shoes')], 0.81);
 const OUTFIT_B = makeOutfit([makeItem(21, 'outerwear'), makeItem(22, 'dress'), makeItem(23, 'shoes')], 0.64);
 
-beforeEach(() => {
-  window.localStorage.clear();
-  vi.spyOn(console, 'error').mockImplementation(() => {});
-});
-afterEach(() => {
-  cleanup();
-  vi.restoreAllMocks();
-});
+resetWindowBetweenTests();
 
 async function openSuggestions(api: FakeApi) {
   render(<App api={api} initialView="suggestions" />);

@@ -1,19 +1,13 @@
 // @vitest-environment jsdom
 // The wardrobe at scale (virtualised, paged on demand), its filters, multi-select with undo, and an item's page.
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Item } from '../../../shared/api.ts';
 import { App } from '../../../renderer/src/App.tsx';
 import { createFakeApi, emptyCounts, makeItem, makeOutfit, type FakeApi } from './fake-api.ts';
+import { resetWindowBetweenTests } from './window-reset.ts';
 
-beforeEach(() => {
-  window.localStorage.clear();
-  vi.spyOn(console, 'error').mockImplementation(() => {});
-});
-afterEach(() => {
-  cleanup();
-  vi.restoreAllMocks();
-});
+resetWindowBetweenTests();
 
 /** A core holding `items` for person 1, honouring type, colour, tag, archived, offset and limit. */
 function wardrobeCore(items: Item[], extra: Parameters<typeof createFakeApi>[0] = {}): FakeApi {

@@ -1,18 +1,12 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { Item } from '../../../shared/api.ts';
 import { App } from '../../../renderer/src/App.tsx';
 import { createFakeApi, emptyCounts, Fail, makeItem } from './fake-api.ts';
+import { resetWindowBetweenTests } from './window-reset.ts';
 
-beforeEach(() => {
-  window.localStorage.clear();
-  vi.spyOn(console, 'error').mockImplementation(() => {});
-});
-afterEach(() => {
-  cleanup();
-  vi.restoreAllMocks();
-});
+resetWindowBetweenTests();
 
 describe('wardrobe', () => {
   it('says what to do when the wardrobe is empty, and leads to the import view', async () => {
