@@ -56,6 +56,8 @@ export const ARCHIVE_REASON_LABELS: Record<ArchiveReason, string> = {
   other: 'Other',
 };
 export const ARCHIVE_REASON_LIST = Object.keys(ARCHIVE_REASON_LABELS) as ArchiveReason[];
+/** The reasons as select options. */
+export const ARCHIVE_REASON_OPTIONS = ARCHIVE_REASON_LIST.map((r) => ({ value: r, label: ARCHIVE_REASON_LABELS[r] }));
 
 /** "12.4 MB" */
 export function formatBytes(bytes: number): string {

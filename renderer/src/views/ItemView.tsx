@@ -7,9 +7,10 @@ import { Icon } from '../components/Icon.tsx';
 import { OutfitStrip } from '../components/OutfitStrip.tsx';
 import { Thumb } from '../components/Thumb.tsx';
 import { TypeSelect } from '../components/TypeSelect.tsx';
+import { SelectField } from '../components/SelectField.tsx';
 import { ViewHeader } from '../components/ViewHeader.tsx';
 import { isUnsure } from '../components/ItemCard.tsx';
-import { ARCHIVE_REASON_LABELS, ARCHIVE_REASON_LIST, formatDate, typeLabel } from '../lib/format.ts';
+import { ARCHIVE_REASON_LABELS, ARCHIVE_REASON_OPTIONS, formatDate, typeLabel } from '../lib/format.ts';
 import { useLoad } from '../lib/useLoad.ts';
 import { useReportError } from '../state/errors.tsx';
 import { useNavigation } from '../state/navigation.tsx';
@@ -29,7 +30,6 @@ export function ItemView({ personId, itemId, onChanged }: { personId: number; it
   const toast = useToast();
   const { navigate, back } = useNavigation();
   const titleId = useId();
-  const reasonId = useId();
   const item = useLoad<Item>(() => client.call('items.get', { personId, itemId }), [client, personId, itemId]);
   const outfits = useLoad<JudgedOutfit[]>(() => client.call('items.outfits', { personId, itemId, limit: 50 }), [client, personId, itemId]);
   const similar = useLoad<Item[]>(() => client.call('items.similar', { itemId, k: SIMILAR_ON_PAGE, personId }), [client, itemId, personId]);
@@ -201,18 +201,7 @@ export function ItemView({ personId, itemId, onChanged }: { personId: number; it
               </div>
             ) : (
               <div className="row">
-                <span className="field field--inline">
-                  <label htmlFor={reasonId} className="field__label">
-                    Reason
-                  </label>
-                  <select id={reasonId} className="select" value={reason} onChange={(e) => setReason(e.target.value as ArchiveReason)}>
-                    {ARCHIVE_REASON_LIST.map((r) => (
-                      <option key={r} value={r}>
-                        {ARCHIVE_REASON_LABELS[r]}
-                      </option>
-                    ))}
-                  </select>
-                </span>
+                <SelectField label="Reason" value={reason} options={ARCHIVE_REASON_OPTIONS} onChange={(v) => setReason(v as ArchiveReason)} />
                 <button
                   type="button"
                   className="button"

@@ -5,6 +5,7 @@ import { EmptyState } from '../components/EmptyState.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { LearningCurve } from '../components/LearningCurve.tsx';
 import { ViewHeader } from '../components/ViewHeader.tsx';
+import { SelectField } from '../components/SelectField.tsx';
 import { formatDate, plural } from '../lib/format.ts';
 import { useLoad } from '../lib/useLoad.ts';
 import { useReportError } from '../state/errors.tsx';
@@ -178,7 +179,6 @@ function PersonPage({
   const report = useReportError();
   const toast = useToast();
   const titleId = useId();
-  const catalogueId = useId();
   const [renaming, setRenaming] = useState(false);
   const counts = useLoad<ItemCounts>(() => client.call('items.counts', { personId: person.id }), [client, person.id]);
   const judgements = useLoad<Judgement[]>(() => client.call('judgements.list', { personId: person.id }), [client, person.id]);
@@ -289,24 +289,12 @@ function PersonPage({
           </div>
         </dl>
         {person.kind === 'person' ? (
-          <div className="field field--inline">
-            <label htmlFor={catalogueId} className="field__label">
-              Also suggest from catalogue
-            </label>
-            <select
-              id={catalogueId}
-              className="select"
-              value={person.usesCatalogueId ?? ''}
-              onChange={(e) => void change(() => client.call('people.useCatalogue', { personId: person.id, catalogueId: e.target.value ? Number(e.target.value) : null }))}
-            >
-              <option value="">None</option>
-              {catalogues.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            label="Also suggest from catalogue"
+            value={String(person.usesCatalogueId ?? '')}
+            options={[{ value: '', label: 'None' }, ...catalogues.map((c) => ({ value: String(c.id), label: c.name }))]}
+            onChange={(v) => void change(() => client.call('people.useCatalogue', { personId: person.id, catalogueId: v ? Number(v) : null }))}
+          />
         ) : null}
       </header>
 

@@ -7,7 +7,9 @@ import { ItemCard } from '../components/ItemCard.tsx';
 import { Thumb } from '../components/Thumb.tsx';
 import { ViewHeader } from '../components/ViewHeader.tsx';
 import { VirtualGrid } from '../components/VirtualGrid.tsx';
-import { ARCHIVE_REASON_LABELS, ARCHIVE_REASON_LIST, GARMENT_TYPE_LIST, TYPE_LABELS, plural, typeLabel } from '../lib/format.ts';
+import { SelectField } from '../components/SelectField.tsx';
+import type { SelectOption } from '../components/SelectField.tsx';
+import { ARCHIVE_REASON_LABELS, ARCHIVE_REASON_OPTIONS, GARMENT_TYPE_LIST, TYPE_LABELS, plural, typeLabel } from '../lib/format.ts';
 import { useLoad } from '../lib/useLoad.ts';
 import { useReportError } from '../state/errors.tsx';
 import { isTypingTarget } from '../lib/keyboard.ts';
@@ -426,8 +428,6 @@ function FirstRun({ onImport }: { onImport: () => void }) {
 
 function FilterBar({ filters, counts, onChange }: { filters: Filters; counts: ItemCounts | null; onChange: (f: Filters) => void }) {
   const typeName = useId();
-  const colorId = useId();
-  const tagId = useId();
   const archivedId = useId();
   const types: TypeFilter[] = ['all', ...GARMENT_TYPE_LIST];
   const active = filters.type !== 'all' || filters.color !== null || filters.tag !== null;
@@ -450,34 +450,19 @@ function FilterBar({ filters, counts, onChange }: { filters: Filters; counts: It
         })}
       </fieldset>
       <div className="filters__row">
-        <span className="field field--inline">
-          <label htmlFor={colorId} className="field__label">
-            Colour
-          </label>
-          <select id={colorId} className="select" value={filters.color ?? ''} onChange={(e) => onChange({ ...filters, color: e.target.value || null })}>
-            <option value="">Any colour</option>
-            {(counts?.byColor ?? []).map((c) => (
-              <option key={c.name} value={c.name}>
-                {c.name} ({c.count})
-              </option>
-            ))}
-            {filters.color && !counts?.byColor.some((c) => c.name === filters.color) ? <option value={filters.color}>{filters.color}</option> : null}
-          </select>
-        </span>
-        <span className="field field--inline">
-          <label htmlFor={tagId} className="field__label">
-            Tag
-          </label>
-          <select id={tagId} className="select filters__tag" value={filters.tag ?? ''} onChange={(e) => onChange({ ...filters, tag: e.target.value || null })}>
-            <option value="">Any tag</option>
-            {(counts?.byTag ?? []).map((t) => (
-              <option key={t.label} value={t.label}>
-                {t.label} ({t.count})
-              </option>
-            ))}
-            {filters.tag && !counts?.byTag.some((t) => t.label === filters.tag) ? <option value={filters.tag}>{filters.tag}</option> : null}
-          </select>
-        </span>
+        <SelectField
+          label="Colour"
+          value={filters.color ?? ''}
+          options={filterOptions('Any colour', (counts?.byColor ?? []).map((c) => ({ value: c.name, count: c.count })), filters.color)}
+          onChange={(v) => onChange({ ...filters, color: v || null })}
+        />
+        <SelectField
+          label="Tag"
+          className="select filters__tag"
+          value={filters.tag ?? ''}
+          options={filterOptions('Any tag', (counts?.byTag ?? []).map((t) => ({ value: t.label, count: t.count })), filters.tag)}
+          onChange={(v) => onChange({ ...filters, tag: v || null })}
+        />
         <span className="switch">
           <input id={archivedId} type="checkbox" checked={filters.archived} onChange={(e) => onChange({ ...filters, archived: e.target.checked })} />
           <label htmlFor={archivedId}>Archived</label>
@@ -513,8 +498,6 @@ function SelectionBar({
   onClear: () => void;
   onSelectAll: () => void;
 }) {
-  const reasonId = useId();
-  const typeId = useId();
   const [reason, setReason] = useState<ArchiveReason>('sold');
   const [type, setType] = useState<GarmentType>('top');
   return (
@@ -534,38 +517,18 @@ function SelectionBar({
             Bring back
           </button>
         ) : (
-          <span className="field field--inline">
-            <label htmlFor={reasonId} className="visually-hidden">
-              Archive reason
-            </label>
-            <select id={reasonId} className="select" value={reason} onChange={(e) => setReason(e.target.value as ArchiveReason)}>
-              {ARCHIVE_REASON_LIST.map((r) => (
-                <option key={r} value={r}>
-                  {ARCHIVE_REASON_LABELS[r]}
-                </option>
-              ))}
-            </select>
+          <SelectField label="Archive reason" showLabel={false} value={reason} options={ARCHIVE_REASON_OPTIONS} onChange={(v) => setReason(v as ArchiveReason)}>
             <button type="button" className="button" onClick={() => onArchive(reason)}>
               <Icon name="archive" />
               Archive
             </button>
-          </span>
+          </SelectField>
         )}
-        <span className="field field--inline">
-          <label htmlFor={typeId} className="visually-hidden">
-            New type
-          </label>
-          <select id={typeId} className="select" value={type} onChange={(e) => setType(e.target.value as GarmentType)}>
-            {GARMENT_TYPE_LIST.map((t) => (
-              <option key={t} value={t}>
-                {typeLabel(t)}
-              </option>
-            ))}
-          </select>
+        <SelectField label="New type" showLabel={false} value={type} options={GARMENT_TYPE_OPTIONS} onChange={(v) => setType(v as GarmentType)}>
           <button type="button" className="button" onClick={() => onRetype(type)}>
             Set type
           </button>
-        </span>
+        </SelectField>
         <button type="button" className="button button--danger" onClick={onRemove} aria-keyshortcuts="Delete">
           <Icon name="trash" />
           Remove
@@ -577,3 +540,11 @@ function SelectionBar({
     </div>
   );
 }
+
+/** "Any …" first, then each value with its count, and the current value even when no item has it any more. */
+function filterOptions(any: string, values: { value: string; count: number }[], current: string | null): SelectOption[] {
+  const options = [{ value: '', label: any }, ...values.map((v) => ({ value: v.value, label: `${v.value} (${v.count})` }))];
+  return current && !values.some((v) => v.value === current) ? [...options, { value: current, label: current }] : options;
+}
+
+const GARMENT_TYPE_OPTIONS: SelectOption[] = GARMENT_TYPE_LIST.map((t) => ({ value: t, label: typeLabel(t) }));
