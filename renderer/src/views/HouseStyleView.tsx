@@ -8,6 +8,7 @@ import { formatDate, formatPercent } from '../lib/format.ts';
 import { useLoad } from '../lib/useLoad.ts';
 import { useReportError } from '../state/errors.tsx';
 import { useJob } from '../state/jobs.ts';
+import { FormError } from '../components/FormError.tsx';
 
 const PHASES: Record<HouseStyleProgress['phase'], string> = {
   reading: 'Reading the lookbook',
@@ -155,11 +156,7 @@ export function HouseStyleView({ pollMs }: { pollMs: number }) {
               </div>
             </dl>
           ) : null}
-          {p.error ? (
-            <p className="form-error" role="alert">
-              {p.error}
-            </p>
-          ) : null}
+          <FormError message={p.error} />
         </div>
       ) : null}
     </section>

@@ -11,6 +11,7 @@ import { useReportError } from '../state/errors.tsx';
 import { useJob } from '../state/jobs.ts';
 import { useNavigation } from '../state/navigation.tsx';
 import { useTheme, type ThemePreference } from '../state/theme.ts';
+import { FormError } from '../components/FormError.tsx';
 
 const PHASES: Record<LibraryJobProgress['phase'], string> = {
   snapshot: 'Copying the database',
@@ -237,11 +238,7 @@ function LibraryTransfer({ person, pollMs, onLibraryChanged }: { person: Person;
               </button>
             </div>
           </form>
-          {problem ? (
-            <p className="form-error" role="alert">
-              {problem}
-            </p>
-          ) : null}
+          <FormError message={problem} />
         </div>
       </div>
 
@@ -322,11 +319,7 @@ function LibraryJobPanel({ progress: p, onCancel, onClear }: { progress: Library
           </p>
         </div>
       ) : null}
-      {p.error ? (
-        <p className="form-error" role="alert">
-          {p.error}
-        </p>
-      ) : null}
+      <FormError message={p.error} />
     </div>
   );
 }
