@@ -3,6 +3,7 @@
 // dismisses it.
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Icon } from '../components/Icon.tsx';
+import { useReportError } from './errors.tsx';
 
 export interface ToastInput {
   message: string;
@@ -90,4 +91,31 @@ export function useToast(): (toast: ToastInput) => void {
   const show = useContext(ToastContext);
   if (!show) throw new Error('useToast() needs a <ToastProvider> above it.');
   return show;
+}
+
+/**
+ * A toast whose Undo runs `undo` (a failure goes to the error banner) and then `after` either way, so the
+ * view shows what is true after the undo, whether or not it worked.
+ */
+export function useUndoToast(): (message: string, undo: () => Promise<unknown>, after?: () => void) => void {
+  const toast = useToast();
+  const report = useReportError();
+  return useCallback(
+    (message, undo, after) =>
+      toast({
+        message,
+        action: {
+          label: 'Undo',
+          run: async () => {
+            try {
+              await undo();
+            } catch (error) {
+              report(error);
+            }
+            after?.();
+          },
+        },
+      }),
+    [toast, report],
+  );
 }

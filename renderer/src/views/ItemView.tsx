@@ -14,7 +14,7 @@ import { ARCHIVE_REASON_LABELS, ARCHIVE_REASON_OPTIONS, formatDate, typeLabel } 
 import { useLoad } from '../lib/useLoad.ts';
 import { useReportError } from '../state/errors.tsx';
 import { useNavigation } from '../state/navigation.tsx';
-import { useToast } from '../state/toasts.tsx';
+import { useToast, useUndoToast } from '../state/toasts.tsx';
 import { isTypingTarget } from '../lib/keyboard.ts';
 
 /** Similar items shown on an item's page. */
@@ -28,6 +28,7 @@ export function ItemView({ personId, itemId, onChanged }: { personId: number; it
   const client = useClient();
   const report = useReportError();
   const toast = useToast();
+  const undoToast = useUndoToast();
   const { navigate, back } = useNavigation();
   const titleId = useId();
   const item = useLoad<Item>(() => client.call('items.get', { personId, itemId }), [client, personId, itemId]);
@@ -59,25 +60,12 @@ export function ItemView({ personId, itemId, onChanged }: { personId: number; it
       if (updated && typeof updated === 'object' && 'sha256' in updated) item.set(updated as Item);
       else item.reload();
       onChanged();
-      if (message) {
-        toast({
-          message,
-          action: undo
-            ? {
-                label: 'Undo',
-                run: async () => {
-                  try {
-                    await undo();
-                  } catch (error) {
-                    report(error);
-                  }
-                  item.reload();
-                  onChanged();
-                },
-              }
-            : undefined,
+      if (message && undo) {
+        undoToast(message, undo, () => {
+          item.reload();
+          onChanged();
         });
-      }
+      } else if (message) toast({ message });
     } catch (error) {
       report(error);
     } finally {
@@ -224,19 +212,9 @@ export function ItemView({ personId, itemId, onChanged }: { personId: number; it
                       await client.call('items.remove', { personId, itemIds: [it.id] });
                       onChanged();
                       navigate({ view: 'wardrobe' });
-                      toast({
-                        message: `${it.fileName} removed.`,
-                        action: {
-                          label: 'Undo',
-                          run: async () => {
-                            try {
-                              await client.call('items.restore', { personId, itemIds: [it.id] });
-                              onChanged();
-                            } catch (error) {
-                              report(error);
-                            }
-                          },
-                        },
+                      undoToast(`${it.fileName} removed.`, async () => {
+                        await client.call('items.restore', { personId, itemIds: [it.id] });
+                        onChanged();
                       });
                     } catch (error) {
                       report(error);

@@ -10,7 +10,7 @@ import { formatDate, plural } from '../lib/format.ts';
 import { useLoad } from '../lib/useLoad.ts';
 import { useReportError } from '../state/errors.tsx';
 import { useNavigation } from '../state/navigation.tsx';
-import { useToast } from '../state/toasts.tsx';
+import { useToast, useUndoToast } from '../state/toasts.tsx';
 import { ModelIndicator, SavedLooks } from './SuggestionsView.tsx';
 
 /**
@@ -178,6 +178,7 @@ function PersonPage({
   const client = useClient();
   const report = useReportError();
   const toast = useToast();
+  const undoToast = useUndoToast();
   const titleId = useId();
   const [renaming, setRenaming] = useState(false);
   const counts = useLoad<ItemCounts>(() => client.call('items.counts', { personId: person.id }), [client, person.id]);
@@ -199,19 +200,7 @@ function PersonPage({
     try {
       await client.call('people.delete', { personId: person.id });
       onDeleted(person.id);
-      toast({
-        message: `${person.name} deleted.`,
-        action: {
-          label: 'Undo',
-          run: async () => {
-            try {
-              onRestored(await client.call('people.restore', { personId: person.id }));
-            } catch (error) {
-              report(error);
-            }
-          },
-        },
-      });
+      undoToast(`${person.name} deleted.`, async () => onRestored(await client.call('people.restore', { personId: person.id })));
     } catch (error) {
       report(error);
     }

@@ -11,7 +11,7 @@ import { TYPE_LABELS, plural, typeLabel } from '../lib/format.ts';
 import { useLoad } from '../lib/useLoad.ts';
 import { useReportError } from '../state/errors.tsx';
 import { useNavigation } from '../state/navigation.tsx';
-import { useToast } from '../state/toasts.tsx';
+import { useToast, useUndoToast } from '../state/toasts.tsx';
 import { isTypingTarget } from '../lib/keyboard.ts';
 
 /** Outfits asked for at a time. */
@@ -36,6 +36,7 @@ export function SuggestionsView({ personId, libraryVersion, pinned, pollMs }: { 
   const client = useClient();
   const report = useReportError();
   const toast = useToast();
+  const undoToast = useUndoToast();
   const { navigate } = useNavigation();
   const titleId = useId();
   const [tab, setTab] = useState<'outfits' | 'saved'>('outfits');
@@ -129,19 +130,9 @@ export function SuggestionsView({ personId, libraryVersion, pinned, pollMs }: { 
         const judgement = await client.call('judgements.record', { personId, itemIds: current.items.map((item) => item.id), verdict });
         setJudged((n) => n + 1);
         advance(verdict === 'like' ? 'Liked.' : 'Disliked.');
-        toast({
-          message: verdict === 'like' ? 'Liked: saved to your looks.' : 'Disliked.',
-          action: {
-            label: 'Undo',
-            run: async () => {
-              try {
-                await client.call('judgements.undo', { personId, judgementId: judgement.id });
-                setJudged((n) => n + 1);
-              } catch (error) {
-                report(error);
-              }
-            },
-          },
+        undoToast(verdict === 'like' ? 'Liked: saved to your looks.' : 'Disliked.', async () => {
+          await client.call('judgements.undo', { personId, judgementId: judgement.id });
+          setJudged((n) => n + 1);
         });
       } catch (error) {
         report(error);
@@ -446,7 +437,7 @@ function WhyThisOutfit({ outfit }: { outfit: OutfitSuggestion }) {
 export function SavedLooks({ personId, judged, onChanged, compact = false }: { personId: number; judged: number; onChanged?: () => void; compact?: boolean }) {
   const client = useClient();
   const report = useReportError();
-  const toast = useToast();
+  const undoToast = useUndoToast();
   const { navigate } = useNavigation();
   const looks = useLoad<JudgedOutfit[]>(() => client.call('items.outfits', { personId, verdict: 'like', limit: 200 }), [client, personId, judged]);
   if (!looks.value) {
@@ -479,21 +470,14 @@ export function SavedLooks({ personId, judged, onChanged, compact = false }: { p
                     await client.call('judgements.undo', { personId, judgementId: look.judgement.id });
                     looks.reload();
                     onChanged?.();
-                    toast({
-                      message: 'Look removed from saved looks.',
-                      action: {
-                        label: 'Undo',
-                        run: async () => {
-                          try {
-                            await client.call('judgements.record', { personId, itemIds: look.judgement.itemIds, verdict: 'like' });
-                          } catch (error) {
-                            report(error);
-                          }
-                          looks.reload();
-                          onChanged?.();
-                        },
+                    undoToast(
+                      'Look removed from saved looks.',
+                      () => client.call('judgements.record', { personId, itemIds: look.judgement.itemIds, verdict: 'like' }),
+                      () => {
+                        looks.reload();
+                        onChanged?.();
                       },
-                    });
+                    );
                   } catch (error) {
                     report(error);
                   }

@@ -14,7 +14,7 @@ import { useLoad } from '../lib/useLoad.ts';
 import { useReportError } from '../state/errors.tsx';
 import { isTypingTarget } from '../lib/keyboard.ts';
 import { useNavigation } from '../state/navigation.tsx';
-import { useToast } from '../state/toasts.tsx';
+import { useToast, useUndoToast } from '../state/toasts.tsx';
 
 /** Items fetched per page; the grid asks for the pages its visible rows need. */
 export const WARDROBE_PAGE_SIZE = 200;
@@ -47,6 +47,7 @@ export function WardrobeView({ personId, libraryVersion, similarTo }: { personId
   const client = useClient();
   const report = useReportError();
   const toast = useToast();
+  const undoToast = useUndoToast();
   const { navigate } = useNavigation();
   const titleId = useId();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
@@ -196,20 +197,7 @@ export function WardrobeView({ personId, libraryVersion, similarTo }: { personId
       try {
         await action();
         refresh();
-        toast({
-          message,
-          action: {
-            label: 'Undo',
-            run: async () => {
-              try {
-                await undo();
-              } catch (error) {
-                report(error);
-              }
-              refresh();
-            },
-          },
-        });
+        undoToast(message, undo, refresh);
       } catch (error) {
         report(error);
         refresh();
