@@ -9,18 +9,12 @@ export const IMPORT_POLL_MS = 300;
 
 export type ImportState = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled';
 
-export interface ImportSnapshot {
+/**
+ * The session's progress: the jobs' numbers added up. `total` counts every file handed to this session (dropped
+ * or picked), including the ones refused before sending; `rate` is images per second since the session started.
+ */
+export interface ImportSnapshot extends Omit<ImportProgress, 'jobId' | 'state'> {
   state: ImportState;
-  /** Files handed to this session (dropped or picked), including the ones refused before sending. */
-  total: number;
-  /** Files finished one way or another: imported, duplicate or failed. */
-  done: number;
-  imported: number;
-  duplicates: number;
-  failed: { file: string; error: string }[];
-  /** Images per second since the session started. */
-  rate: number;
-  etaSeconds: number | null;
   /** Files not sent to the core yet. */
   waiting: number;
 }
