@@ -57,6 +57,13 @@ export interface PackagingReport {
   productionPackages: string[];
 }
 
+/** [from, to, how to make it] for every model folder the packaged app carries. */
+const MODEL_RESOURCES = [
+  ['models/generated', 'models', 'run `npm run provision`'],
+  ['models/compat', 'models/compat', 'it is committed: restore it from git'],
+  ['models/heads', 'models/heads', 'it is committed: restore it from git'],
+] as const;
+
 export interface CheckOptions {
   /** Defaults to <projectDir>/electron-builder.yml. */
   configFile?: string;
@@ -197,11 +204,15 @@ export function checkPackaging(projectDir: string, options: CheckOptions = {}): 
   const output = typeof config.directories?.output === 'string' ? config.directories.output : 'dist';
   if (output.replace(/\/+$/, '') === 'dist') errors.push('directories.output must not be dist/ (our build output lives there and would be packaged into itself)');
   const extra = Array.isArray(config.extraResources) ? config.extraResources : [config.extraResources];
-  const models = extra.find((e): e is { from: string; to: string } => typeof e === 'object' && e !== null && (e as { from?: unknown }).from === 'models/generated');
-  if (!models || models.to !== 'models') errors.push('extraResources must copy models/generated to models (the shell reads <resources>/models)');
-  else if (!fs.existsSync(path.join(projectDir, 'models/generated'))) {
-    const message = 'extraResources models/generated does not exist yet (run `npm run provision`)';
-    (options.requireBuild ? errors : skipped).push(message);
+  // The backbone is provisioned at build time; the outfit model and the item heads are committed. The core finds
+  // all three under <resources>/models (see electron/shell/paths.ts, heads/locate.ts, compat/store.ts).
+  for (const [from, to, missing] of MODEL_RESOURCES) {
+    const entry = extra.find((e): e is { from: string; to: string } => typeof e === 'object' && e !== null && (e as { from?: unknown }).from === from);
+    if (!entry || entry.to !== to) errors.push(`extraResources must copy ${from} to ${to} (the app reads <resources>/${to})`);
+    else if (!fs.existsSync(path.join(projectDir, from))) {
+      const message = `extraResources ${from} does not exist yet (${missing})`;
+      (options.requireBuild || from !== 'models/generated' ? errors : skipped).push(message);
+    }
   }
   const targets = (t: unknown) => (Array.isArray(t) ? t : [t]).map((x) => (typeof x === 'object' && x !== null ? (x as { target?: unknown }).target : x));
   for (const [platform, wanted] of [['linux', ['AppImage', 'deb']], ['win', ['nsis']], ['mac', ['dmg']]] as const) {

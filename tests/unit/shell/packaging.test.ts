@@ -88,6 +88,8 @@ describe('check-packaging on a fixture tree', () => {
   write('node_modules/dev-native/package.json', JSON.stringify({ name: 'dev-native' }));
   write('node_modules/dev-native/x.node', v8Binary);
   write('models/generated/model.onnx', 'x');
+  write('models/compat/compat.json', '{}');
+  write('models/heads/item-heads.onnx', 'x');
   write(
     'electron-builder.yml',
     [
@@ -96,7 +98,7 @@ describe('check-packaging on a fixture tree', () => {
       'directories: { output: release }',
       'files: [package.json, "dist/electron/**/*", "dist/renderer/**/*", "docs/**/*"]',
       'asarUnpack: ["**/*.node", "**/*.dylib"]',
-      'extraResources: [{ from: models/generated, to: models }]',
+      'extraResources: [{ from: models/generated, to: models }, { from: models/compat, to: models/compat }, { from: models/heads, to: models/heads }]',
       'npmRebuild: false',
       'linux: { target: [AppImage, deb] }',
       'win: { target: [nsis] }',
@@ -134,6 +136,7 @@ describe('check-packaging on a fixture tree', () => {
     expect(text).toMatch(/npmRebuild must be false/);
     expect(text).toMatch(/directories\.output must not be dist/);
     expect(text).toMatch(/extraResources must copy models\/generated/);
+    expect(text).toMatch(/extraResources must copy models\/heads to models\/heads/);
     expect(text).toMatch(/linux\.target should include AppImage/);
     expect(text).toMatch(/files does not include dist\/electron\/shell\/main\.js/);
   });
