@@ -18,6 +18,7 @@ import { suggestOutfits } from './suggest.ts';
 import type { SuggestOptions, SuggestedOutfit } from './suggest.ts';
 import { topOutfits } from './search.ts';
 import type { FoundOutfit } from './search.ts';
+import { matmulTransB } from '../learning/nn/matmul.ts';
 
 interface PartnerStats {
   mean: Float64Array;
@@ -154,11 +155,19 @@ export class CatalogueIndex {
     const out = new Float32Array(n);
     const dim = mine.dim;
     const x = mine.data.subarray(row * dim, (row + 1) * dim);
+    const y = other.data;
     for (let j = 0; j < n; j++) {
-      let s = 0;
+      // Two partial sums: half the dependency chain of one.
+      let s0 = 0;
+      let s1 = 0;
       const o = j * dim;
-      for (let k = 0; k < dim; k++) s += x[k]! * other.data[o + k]!;
-      out[j] = s;
+      let k = 0;
+      for (; k + 1 < dim; k += 2) {
+        s0 += x[k]! * y[o + k]!;
+        s1 += x[k + 1]! * y[o + k + 1]!;
+      }
+      if (k < dim) s0 += x[k]! * y[o + k]!;
+      out[j] = s0 + s1;
     }
     return out;
   }
@@ -232,11 +241,7 @@ export class CatalogueIndex {
       const mine = this.blocks.get(a)!.sides.get(pair.key)!;
       const theirs = this.blocks.get(b)!.sides.get(pair.key)!;
       const dim = mine.dim;
-      const x = new Float32Array(seedRows.length * dim);
-      seedRows.forEach((r, i) => x.set(mine.data.subarray(r * dim, (r + 1) * dim), i * dim));
-      const y = new Float32Array(pool.length * dim);
-      pool.forEach((r, i) => y.set(theirs.data.subarray(r * dim, (r + 1) * dim), i * dim));
-      return dotsAgainst(x, seedRows.length, y, pool.length, dim);
+      return matmulTransB(gatherRows(mine.data, dim, seedRows), seedRows.length, dim, gatherRows(theirs.data, dim, pool), pool.length);
     };
     // Seed expansion: each seed keeps its `perSeed` best partners of every other slot it shares a set with.
     const expand = (seedsOf: Map<Slot, number[]>) => {
@@ -255,15 +260,18 @@ export class CatalogueIndex {
             const unary = this.blocks.get(b)!.unary;
             const p = pin ? pinRow(b) : null;
             const others = free.filter((c) => c !== a && c !== b).map((c) => this.est.get(`${b}>${c}`)!);
-            pool.forEach((r, i) => {
+            for (let i = 0; i < pool.length; i++) {
+              const r = pool[i]!;
               let v = unary[r]! + (p ? p[r]! : 0);
               for (const e of others) v += e[r]!;
               base[i] = v;
-            });
+            }
             const score = new Float32Array(pool.length);
+            const kept = keep(b);
             for (let sd = 0; sd < seedRows.length; sd++) {
-              for (let i = 0; i < pool.length; i++) score[i] = base[i]! + exact[sd * pool.length + i]!;
-              for (const i of topRows(score, perSeed, () => true)) keep(b).add(pool[i]!);
+              const o = sd * pool.length;
+              for (let i = 0; i < pool.length; i++) score[i] = base[i]! + exact[o + i]!;
+              for (const i of topRows(score, perSeed)) kept.add(pool[i]!);
             }
           }
         }
@@ -276,9 +284,7 @@ export class CatalogueIndex {
         const full = this.blocks.get(slot)!;
         const sides = new Map<PairKey, { dim: number; data: Float32Array }>();
         for (const [key, side] of full.sides) {
-          const data = new Float32Array(rows.length * side.dim);
-          rows.forEach((r, i) => data.set(side.data.subarray(r * side.dim, (r + 1) * side.dim), i * side.dim));
-          sides.set(key, { dim: side.dim, data });
+          sides.set(key, { dim: side.dim, data: gatherRows(side.data, side.dim, rows) });
         }
         blocks.set(slot, { ids: rows.map((r) => full.ids[r]!), sides, unary: Float32Array.from(rows, (r) => full.unary[r]!) });
       }
@@ -352,38 +358,14 @@ function partnerStats(side: { dim: number; data: Float32Array }, n: number): Par
   return { mean, cov, z: Math.sqrt(2 * Math.log(Math.max(2, n))) };
 }
 
-/**
- * out[s][j] = x_s . y_j for a few rows x (s < S) against many rows y (j < n), reading each y once; in
- * place, with no copies of the large operand (a general matrix kernel would copy and pad it).
- */
-function dotsAgainst(x: Float32Array, S: number, y: Float32Array, n: number, dim: number): Float32Array {
-  const out = new Float32Array(S * n);
-  for (let j = 0; j < n; j++) {
-    const yo = j * dim;
-    for (let s = 0; s < S; s++) {
-      const xo = s * dim;
-      let acc0 = 0;
-      let acc1 = 0;
-      let k = 0;
-      for (; k + 1 < dim; k += 2) {
-        acc0 += x[xo + k]! * y[yo + k]!;
-        acc1 += x[xo + k + 1]! * y[yo + k + 1]!;
-      }
-      if (k < dim) acc0 += x[xo + k]! * y[yo + k]!;
-      out[s * n + j] = acc0 + acc1;
-    }
-  }
-  return out;
-}
-
 /** The m rows of highest value that pass `ok`, best first (a bounded min-heap: O(n log m)). */
-export function topRows(values: Float32Array, m: number, ok: (row: number) => boolean): number[] {
+export function topRows(values: Float32Array, m: number, ok?: (row: number) => boolean): number[] {
   const heapRows: number[] = [];
   const less = (a: number, b: number) => values[heapRows[a]!]! < values[heapRows[b]!]!;
   const swap = (a: number, b: number) => ([heapRows[a], heapRows[b]] = [heapRows[b]!, heapRows[a]!]);
   for (let r = 0; r < values.length; r++) {
     if (heapRows.length >= m && values[r]! <= values[heapRows[0]!]!) continue;
-    if (!ok(r)) continue;
+    if (ok && !ok(r)) continue;
     if (heapRows.length < m) {
       heapRows.push(r);
       for (let k = heapRows.length - 1; k > 0; ) {
@@ -406,6 +388,17 @@ export function topRows(values: Float32Array, m: number, ok: (row: number) => bo
     }
   }
   return heapRows.sort((a, b) => values[b]! - values[a]! || a - b);
+}
+
+/** The given rows of a row-major matrix, in that order. */
+function gatherRows(data: Float32Array, dim: number, rows: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(rows.length * dim);
+  for (let i = 0; i < rows.length; i++) {
+    const from = rows[i]! * dim;
+    const to = i * dim;
+    for (let k = 0; k < dim; k++) out[to + k] = data[from + k]!;
+  }
+  return out;
 }
 
 function sortedRows(values: Float32Array): Int32Array {
