@@ -17,6 +17,12 @@ const uploadedFile = z.object({
   name: z.string().min(1).max(500),
   dataBase64: z.string().max(56_000_000),
 });
+/** A path on this computer. A NUL byte cannot be in one (the file system would refuse it deep inside a job). */
+const localPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'a path cannot contain a NUL byte');
 
 export const apiSchemas = {
   'app.info': z.object({}).strict(),
@@ -38,8 +44,11 @@ export const apiSchemas = {
       /** Only items carrying this tag (a label from items.counts' tags). */
       tag: z.string().trim().min(1).max(200).optional(),
       archived: z.boolean().default(false),
+      /** Skips this many items (after `after`, when both are given). */
       offset: z.number().int().min(0).max(10_000_000).default(0),
       limit: z.number().int().min(1).max(1000).default(200),
+      /** Continue after the page that returned this as `next` (cheaper than a large offset). */
+      after: z.object({ addedAt: z.string().min(1).max(64), itemId: id }).strict().optional(),
     })
     .strict(),
   /** One item as the person sees it (with their archive reason). */
@@ -100,11 +109,11 @@ export const apiSchemas = {
   /** Back to the general model; every judgement is undone. */
   'personal.reset': z.object({ personId: id }).strict(),
   /** A zip of the library (database, originals, thumbnails), to `destination` (a folder or a .zip path) or to exports/. */
-  'library.export': z.object({ destination: z.string().min(1).max(4096).optional() }).strict(),
+  'library.export': z.object({ destination: localPath.optional() }).strict(),
   /** A timestamped zip of the library in its backups/ folder. */
   'library.backup': z.object({}).strict(),
   /** Merges a library zip (a path, or uploaded bytes) into this library; see LibraryImportSummary. */
-  'library.import': z.union([z.object({ path: z.string().min(1).max(4096) }).strict(), z.object({ file: uploadedFile }).strict()]),
+  'library.import': z.union([z.object({ path: localPath }).strict(), z.object({ file: uploadedFile }).strict()]),
   'library.status': z.object({ jobId: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict(),
   'library.cancel': z.object({ jobId: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict(),
 } as const;
@@ -130,6 +139,12 @@ export interface Person {
   createdAt: string;
   archived: boolean;
   usesCatalogueId: number | null;
+}
+
+/** Where an items listing stopped: the last item listed and when it entered the wardrobe. */
+export interface ItemsCursor {
+  addedAt: string;
+  itemId: number;
 }
 
 export interface Item {
@@ -291,7 +306,8 @@ export interface ApiResults {
   'people.useCatalogue': Person;
   'people.delete': Person;
   'people.restore': Person;
-  'items.list': { items: Item[]; total: number };
+  /** `next` (null on the last page) continues the listing as items.list's `after`. */
+  'items.list': { items: Item[]; total: number; next?: ItemsCursor | null };
   'items.get': Item;
   'items.outfits': JudgedOutfit[];
   'items.counts': ItemCounts;

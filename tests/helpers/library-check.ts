@@ -18,7 +18,7 @@ export function libraryProblems(core: Core, options: { orphans?: boolean; hashCo
   if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
   const fk = db.pragma('foreign_key_check') as unknown[];
   if (fk.length) problems.push(`foreign_key_check: ${JSON.stringify(fk).slice(0, 200)}`);
-  const rows = db.prepare('SELECT sha256, ext, length(embedding) AS bytes FROM items').all() as { sha256: string; ext: string; bytes: number }[];
+  const rows = db.prepare('SELECT sha256, ext, length(e.embedding) AS bytes FROM items i LEFT JOIN item_embeddings e ON e.item_id = i.id').all() as { sha256: string; ext: string; bytes: number | null }[];
   for (const r of rows) {
     if (r.bytes !== EMBEDDING_BYTES) problems.push(`item ${r.sha256.slice(0, 8)}: embedding of ${r.bytes} bytes`);
     const original = files.mediaPath('original', r.sha256, r.ext)!;

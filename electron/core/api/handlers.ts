@@ -65,9 +65,9 @@ export function createHandlers(s: CoreServices): Handlers {
     'people.useCatalogue': ({ personId, catalogueId }) => s.people.setCatalogue(personId, catalogueId),
     'people.delete': ({ personId }) => s.people.delete(personId),
     'people.restore': ({ personId }) => s.people.restore(personId),
-    'items.list': ({ personId, type, color, tag, archived, offset, limit }) => {
+    'items.list': ({ personId, type, color, tag, archived, offset, limit, after }) => {
       s.people.get(personId);
-      return s.repo.listItems(personId, { type, color, tag, archived }, offset, limit);
+      return s.repo.listItems(personId, { type, color, tag, archived }, offset, limit, after);
     },
     'items.get': ({ personId, itemId }) => {
       s.people.get(personId);

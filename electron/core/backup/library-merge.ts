@@ -3,8 +3,8 @@
 // nothing already here is replaced or removed.
 //   - people: matched by name (ignoring case and spaces around it) and kind; unmatched ones are added; the
 //     catalogue a person draws on comes along unless the person here draws on one already
-//   - items: matched by photo (sha256); new ones are added with their photo, thumbnail and embedding; a type
-//     a person set by hand in the archive wins over one the app only predicted here
+//   - items: matched by photo (sha256); new ones are added with their photo, thumbnail and embedding (in
+//     item_embeddings); a type a person set by hand in the archive wins over one the app only predicted here
 //   - wardrobes: the archive's rows (with archive reasons) are added where missing
 //   - judgements: added unless the same one (person, verdict, items, time) is here already, so importing the
 //     same zip twice changes nothing the second time
@@ -210,7 +210,9 @@ export async function mergeLibraryArchive(options: MergeOptions): Promise<Librar
 
     // 5. The rows, all or nothing.
     options.onProgress?.({ phase: 'merging', done: 0, total: 1 });
-    const { judgedPeople, ...summary } = db.transaction(() => mergeRows(db, { people, items, wardrobe, judgements }, known, ready, skipped))();
+    const srcEmbedding = src.prepare('SELECT embedding FROM item_embeddings WHERE item_id = ?').pluck();
+    const embeddingOf = (srcItemId: number) => srcEmbedding.get(srcItemId) as Buffer | undefined;
+    const { judgedPeople, ...summary } = db.transaction(() => mergeRows(db, { people, items, wardrobe, judgements, embeddingOf }, known, ready, skipped))();
     if (takeHouseStyle && !fs.existsSync(houseStyleDir)) fs.renameSync(path.join(work, HOUSE_STYLE_DIRNAME), houseStyleDir);
     options.onProgress?.({ phase: 'merging', done: 1, total: 1 });
     options.onJudgementsAdded?.(judgedPeople);
@@ -224,7 +226,7 @@ export async function mergeLibraryArchive(options: MergeOptions): Promise<Librar
 
 function mergeRows(
   db: Database,
-  src: { people: SrcPerson[]; items: SrcItem[]; wardrobe: SrcWardrobe[]; judgements: SrcJudgement[] },
+  src: { people: SrcPerson[]; items: SrcItem[]; wardrobe: SrcWardrobe[]; judgements: SrcJudgement[]; embeddingOf: (srcItemId: number) => Buffer | undefined },
   known: Map<string, { id: number; type_source: string }>,
   ready: Set<string>,
   skipped: LibraryImportSummary['skipped'],
@@ -259,13 +261,21 @@ function mergeRows(
   const insertItem = db
     .prepare(`INSERT INTO items (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')}) ON CONFLICT (sha256) DO NOTHING RETURNING id`)
     .pluck();
+  const insertEmbedding = db.prepare('INSERT INTO item_embeddings (item_id, embedding) VALUES (?, ?)');
   const bySha = db.prepare('SELECT id, type_source FROM items WHERE sha256 = ?');
   const repo = new ItemsRepo(db);
   for (const it of src.items) {
     let local = known.get(it.sha256) ?? null;
     if (!local && ready.has(it.sha256)) {
+      // Every item has its embedding (outfits are built from them); one without is left out like a missing photo.
+      const embedding = src.embeddingOf(it.id);
+      if (!embedding) {
+        skipped.push({ file: it.file_name, error: 'its embedding is not in the zip (damaged)' });
+        continue;
+      }
       const id = insertItem.get(Object.fromEntries(columns.map((c) => [c, it[c]]))) as number | undefined;
       if (id !== undefined) {
+        insertEmbedding.run(id, embedding);
         itemMap.set(it.id, id);
         itemsAdded++;
         continue;

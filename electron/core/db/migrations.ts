@@ -102,6 +102,25 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'embeddings in a table of their own; wardrobes indexed in listing order',
+    up(db) {
+      db.exec(`
+        -- The 5 KB embedding made every item row span overflow pages, so listing a wardrobe read them all.
+        -- Item rows now hold only what a listing shows (the 112-byte codes stay: setType reads them in place).
+        CREATE TABLE item_embeddings (
+          item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+          embedding BLOB NOT NULL
+        );
+        INSERT INTO item_embeddings (item_id, embedding) SELECT id, embedding FROM items;
+        ALTER TABLE items DROP COLUMN embedding;
+        -- A wardrobe in listing order (newest first, then id), covering the archive filter: a page is read
+        -- from the index (keyset or offset) instead of sorting every row.
+        CREATE INDEX wardrobe_listing ON wardrobe(person_id, added_at, item_id, archived_at) WHERE deleted_at IS NULL;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

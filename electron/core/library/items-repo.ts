@@ -1,6 +1,6 @@
 // Items, wardrobes and judgements as rows: the only module that writes SQL for them.
 import type { Database } from 'better-sqlite3';
-import type { ArchiveReason, GarmentType, Item, ItemCounts, Judgement, JudgedOutfit } from '../../../shared/api.ts';
+import type { ArchiveReason, GarmentType, Item, ItemCounts, ItemsCursor, Judgement, JudgedOutfit } from '../../../shared/api.ts';
 import { GARMENT_TYPES } from '../../../shared/api.ts';
 import { CodeIndex } from '../heads/hamming.ts';
 import { FloatIndex } from '../heads/float-scan.ts';
@@ -62,15 +62,50 @@ export interface ItemFilter {
 }
 
 function filterWhere(filter: ItemFilter): string {
+  return [VISIBLE_TO_PERSON, filter.archived ? 'w.archived_at IS NOT NULL' : 'w.archived_at IS NULL', itemFilterWhere(filter)].filter(Boolean).join(' AND ');
+}
+
+/** The filters on the item itself (type, colour, tag), over `i`; '' when there are none. */
+function itemFilterWhere(filter: ItemFilter): string {
   return [
-    VISIBLE_TO_PERSON,
-    filter.archived ? 'w.archived_at IS NOT NULL' : 'w.archived_at IS NULL',
     filter.type ? 'i.type = @type' : '',
     filter.color ? "EXISTS (SELECT 1 FROM json_each(i.colors_json) c WHERE json_extract(c.value, '$.name') = @color)" : '',
     filter.tag ? `EXISTS (SELECT 1 FROM json_each(i.tags_json) t WHERE json_extract(t.value, '$.label') = @tag AND json_extract(t.value, '$.p') >= ${TAG_MIN_P})` : '',
   ]
     .filter(Boolean)
     .join(' AND ');
+}
+
+/** Listing order: the time an item entered the wardrobe, newest first, then the item's id. */
+const LISTING_ORDER = 'ORDER BY w.added_at DESC, w.item_id DESC';
+
+export interface ItemPage {
+  items: Item[];
+  total: number;
+  /** Pass as `after` for the next page; null when this page is the last. */
+  next: ItemsCursor | null;
+}
+
+/**
+ * The wardrobe rows of `owner` (the person or their catalogue) that a listing shows, as (owner, item_id,
+ * added_at), walking the wardrobe_listing index. An item in both the person's wardrobe and their catalogue is
+ * listed once, from the row it entered last (the person's own on a tie), so (added_at, item_id) orders items
+ * uniquely and can serve as a keyset cursor.
+ */
+function visibleRows(owner: '@personId' | '@catalogueId', other: '@personId' | '@catalogueId' | null, filter: ItemFilter, after: ItemsCursor | undefined): string {
+  const archived = (w: string) => (filter.archived ? `${w}.archived_at IS NOT NULL` : `${w}.archived_at IS NULL`);
+  const itemFilters = itemFilterWhere(filter);
+  return `SELECT w.person_id AS owner, w.item_id, w.added_at FROM wardrobe w INDEXED BY wardrobe_listing
+    ${itemFilters ? 'CROSS JOIN items i ON i.id = w.item_id' : ''}
+    WHERE w.person_id = ${owner} AND w.deleted_at IS NULL AND ${archived('w')}
+      ${itemFilters ? `AND ${itemFilters}` : ''}
+      ${after ? 'AND (w.added_at, w.item_id) < (@afterAt, @afterId)' : ''}
+      ${
+        other
+          ? `AND NOT EXISTS (SELECT 1 FROM wardrobe o WHERE o.person_id = ${other} AND o.item_id = w.item_id AND o.deleted_at IS NULL AND ${archived('o')}
+               AND (o.added_at > w.added_at OR (o.added_at = w.added_at AND o.person_id = @personId)))`
+          : ''
+      }`;
 }
 
 export class NotFoundError extends Error {
@@ -121,26 +156,34 @@ export class ItemsRepo {
     return row?.id ?? null;
   }
 
-  /** Inserts a batch of new items and adds them (and already known ones) to a wardrobe, in one transaction. */
+  /** Inserts a batch of new items (with their embeddings) and adds them (and already known ones) to a wardrobe, in one transaction. */
   insertBatch(personId: number, items: NewItem[], knownItemIds: number[]): number[] {
     const insert = this.db.prepare(`
-      INSERT INTO items (sha256, file_name, ext, width, height, type, type_confidence, type_source, tags_json, colors_json, embedding, fine_label, fine_confidence, code, codes)
-      VALUES (@sha256, @fileName, @ext, @width, @height, @type, @typeConfidence, 'predicted', @tags, @colors, @embedding, @fineLabel, @fineConfidence, @code, @codes)
+      INSERT INTO items (sha256, file_name, ext, width, height, type, type_confidence, type_source, tags_json, colors_json, fine_label, fine_confidence, code, codes)
+      VALUES (@sha256, @fileName, @ext, @width, @height, @type, @typeConfidence, 'predicted', @tags, @colors, @fineLabel, @fineConfidence, @code, @codes)
       ON CONFLICT (sha256) DO UPDATE SET sha256 = excluded.sha256
       RETURNING id`);
+    // An item already known keeps the embedding it has.
+    const embed = this.db.prepare('INSERT INTO item_embeddings (item_id, embedding) VALUES (?, ?) ON CONFLICT (item_id) DO NOTHING');
     const own = this.db.prepare('INSERT OR IGNORE INTO wardrobe (person_id, item_id) VALUES (?, ?)');
     return this.db.transaction(() => {
       const ids = items.map((it) => {
         const { id } = insert.get({
-          ...it,
+          sha256: it.sha256,
+          fileName: it.fileName,
+          ext: it.ext,
+          width: it.width,
+          height: it.height,
+          type: it.type,
+          typeConfidence: it.typeConfidence,
           tags: JSON.stringify(it.tags),
           colors: JSON.stringify(it.colors),
-          embedding: embeddingToBlob(it.embedding),
           fineLabel: it.fineLabel ?? null,
           fineConfidence: it.fineConfidence ?? null,
           code: it.code ? Buffer.from(it.code) : null,
           codes: it.codes ? Buffer.from(it.codes) : null,
         }) as { id: number };
+        embed.run(id, embeddingToBlob(it.embedding));
         return id;
       });
       for (const id of [...ids, ...knownItemIds]) own.run(personId, id);
@@ -148,14 +191,46 @@ export class ItemsRepo {
     })();
   }
 
-  listItems(personId: number, filter: ItemFilter, offset: number, limit: number): { items: Item[]; total: number } {
-    const where = filterWhere(filter);
-    const params = { personId, type: filter.type, color: filter.color, tag: filter.tag, offset, limit };
+  /** The embeddings of these items (those that have one). */
+  embeddingsOf(itemIds: readonly number[]): Map<number, Float32Array> {
     const rows = this.db
-      .prepare(`SELECT ${ITEM_COLUMNS}, w.archive_reason FROM items i JOIN wardrobe w ON w.item_id = i.id WHERE ${where} GROUP BY i.id ORDER BY max(w.added_at) DESC, i.id DESC LIMIT @limit OFFSET @offset`)
-      .all(params) as ItemRow[];
-    const { total } = this.db.prepare(`SELECT count(DISTINCT i.id) AS total FROM items i JOIN wardrobe w ON w.item_id = i.id WHERE ${where}`).get(params) as { total: number };
-    return { items: rows.map(toItem), total };
+      .prepare('SELECT item_id AS id, embedding FROM item_embeddings WHERE item_id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(itemIds)) as { id: number; embedding: Buffer }[];
+    return new Map(rows.map((r) => [r.id, blobToEmbedding(r.embedding)]));
+  }
+
+  /**
+   * A page of the items a person sees, newest first (the latest time the item entered their wardrobe or their
+   * catalogue, then id), and how many there are. `after` (the previous page's `next`) continues from there; a
+   * page costs what it reads from the wardrobe_listing index, not a sort of the whole wardrobe. `offset` skips
+   * index entries, for a window that jumps to any page.
+   */
+  listItems(personId: number, filter: ItemFilter, offset: number, limit: number, after?: ItemsCursor): ItemPage {
+    const drawsOn = (this.db.prepare('SELECT uses_catalogue_id FROM people WHERE id = ?').pluck().get(personId) as number | null | undefined) ?? null;
+    // A catalogue drawing on itself adds nothing to its own rows.
+    const catalogueId = drawsOn === personId ? null : drawsOn;
+    const params = { personId, catalogueId, type: filter.type, color: filter.color, tag: filter.tag, afterAt: after?.addedAt, afterId: after?.itemId, offset, fetch: limit + 1, window: offset + limit + 1 };
+    const sources = (from?: ItemsCursor) =>
+      catalogueId === null ? [visibleRows('@personId', null, filter, from)] : [visibleRows('@personId', '@catalogueId', filter, from), visibleRows('@catalogueId', '@personId', filter, from)];
+    const listed = sources(after);
+    // Each source is read in index order and merged: no source is read past offset + limit + 1 rows (the one
+    // past the page tells whether there is a next page).
+    const page =
+      listed.length === 1
+        ? `${listed[0]} ${LISTING_ORDER} LIMIT @fetch OFFSET @offset`
+        : `SELECT * FROM (${listed.map((src) => `SELECT * FROM (${src} ${LISTING_ORDER} LIMIT @window)`).join(' UNION ALL ')}) w ${LISTING_ORDER} LIMIT @fetch OFFSET @offset`;
+    const rows = this.db
+      .prepare(
+        `SELECT ${ITEM_COLUMNS}, r.archive_reason, p.added_at AS listed_at FROM (${page}) p
+         CROSS JOIN items i ON i.id = p.item_id
+         CROSS JOIN wardrobe r ON r.person_id = p.owner AND r.item_id = p.item_id
+         ORDER BY p.added_at DESC, p.item_id DESC`,
+      )
+      .all(params) as (ItemRow & { listed_at: string })[];
+    const total = sources().reduce((n, src) => n + (this.db.prepare(`SELECT count(*) FROM (${src})`).pluck().get(params) as number), 0);
+    const shown = rows.slice(0, limit);
+    const last = shown.at(-1);
+    return { items: shown.map(toItem), total, next: rows.length > limit && last ? { addedAt: last.listed_at, itemId: last.id } : null };
   }
 
   /** How many of the person's items (archived or not) there are per type, colour name and tag. */
@@ -290,16 +365,21 @@ export class ItemsRepo {
    * those the cosine of the backbone embeddings ranks instead.
    */
   similarItems(itemId: number, k: number, personId?: number): Item[] {
-    const self = this.db.prepare('SELECT type, code, embedding FROM items WHERE id = ?').get(itemId) as { type: string; code: Buffer | null; embedding: Buffer } | undefined;
+    const self = this.db
+      .prepare('SELECT i.type, i.code, e.embedding FROM items i LEFT JOIN item_embeddings e ON e.item_id = i.id WHERE i.id = ?')
+      .get(itemId) as { type: string; code: Buffer | null; embedding: Buffer | null } | undefined;
     if (!self) throw new NotFoundError(`item ${itemId}`);
     const visible = personId === undefined ? 'w.deleted_at IS NULL' : VISIBLE_TO_PERSON;
-    const candidates = (column: 'code' | 'embedding') =>
-      `SELECT i.id, i.${column} AS value FROM items i WHERE i.type = @type AND i.id != @itemId AND i.${column} IS NOT NULL
+    const candidates = (value: 'i.code' | 'e.embedding') =>
+      `SELECT i.id, ${value} AS value FROM items i ${value === 'e.embedding' ? 'JOIN item_embeddings e ON e.item_id = i.id' : ''}
+         WHERE i.type = @type AND i.id != @itemId AND ${value} IS NOT NULL
          AND EXISTS (SELECT 1 FROM wardrobe w WHERE w.item_id = i.id AND ${visible}) ORDER BY i.id`;
     const params = { type: self.type, itemId, personId };
     const ids = self.code
-      ? nearestByCode(this.db.prepare(candidates('code')).all(params) as { id: number; value: Buffer }[], self.code, k)
-      : nearestByEmbedding(this.db.prepare(candidates('embedding')).all(params) as { id: number; value: Buffer }[], blobToEmbedding(self.embedding), k);
+      ? nearestByCode(this.db.prepare(candidates('i.code')).all(params) as { id: number; value: Buffer }[], self.code, k)
+      : self.embedding
+        ? nearestByEmbedding(this.db.prepare(candidates('e.embedding')).all(params) as { id: number; value: Buffer }[], blobToEmbedding(self.embedding), k)
+        : [];
     if (ids.length === 0) return [];
     const rows = this.db.prepare(`SELECT ${ITEM_COLUMNS} FROM items i WHERE i.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as ItemRow[];
     const byId = new Map(rows.map((r) => [r.id, toItem(r)]));
@@ -309,7 +389,10 @@ export class ItemsRepo {
   /** The items outfits are built from for a person (own wardrobe + catalogue, not archived), with embeddings. */
   wardrobeWithEmbeddings(personId: number): { item: Item; embedding: Float32Array }[] {
     const rows = this.db
-      .prepare(`SELECT ${ITEM_COLUMNS}, i.embedding FROM items i JOIN wardrobe w ON w.item_id = i.id WHERE ${VISIBLE_TO_PERSON} AND w.archived_at IS NULL GROUP BY i.id`)
+      .prepare(
+        `SELECT ${ITEM_COLUMNS}, e.embedding FROM items i JOIN wardrobe w ON w.item_id = i.id JOIN item_embeddings e ON e.item_id = i.id
+         WHERE ${VISIBLE_TO_PERSON} AND w.archived_at IS NULL GROUP BY i.id`,
+      )
       .all({ personId }) as (ItemRow & { embedding: Buffer })[];
     return rows.map((r) => ({ item: toItem(r), embedding: blobToEmbedding(r.embedding) }));
   }

@@ -207,9 +207,11 @@ describe('library.import', () => {
       expect(sha(target.mediaFile('original', item.sha256)!)).toBe(item.sha256);
       expect(target.mediaFile('thumb', item.sha256)).not.toBeNull();
     }
-    // Every column of every item comes along as it was (embeddings, codes, whatever the schema holds).
+    // Every column of every item comes along as it was (codes, whatever the schema holds), with its embedding.
     const rows = (core: Core) =>
-      (core.services.db.prepare('SELECT * FROM items ORDER BY sha256').all() as Record<string, unknown>[]).map(({ id: _id, ...rest }) => rest);
+      (core.services.db.prepare('SELECT i.*, e.embedding FROM items i LEFT JOIN item_embeddings e ON e.item_id = i.id ORDER BY sha256').all() as Record<string, unknown>[]).map(
+        ({ id: _id, ...rest }) => rest,
+      );
     expect(rows(target)).toEqual(rows(source));
     // Suggestions work from the imported embeddings, and Ann's model learns from her imported like.
     expect((await call(target, 'outfits.suggest', { personId: anna.id, k: 3 })).length).toBeGreaterThan(0);

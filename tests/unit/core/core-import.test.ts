@@ -65,8 +65,8 @@ describe('import through the real core', () => {
   });
 
   it('stores an embedding, ImageNet tags, colours and files on disk for each item', () => {
-    const row = core.services.db.prepare('SELECT length(embedding) AS bytes FROM items LIMIT 1').get() as { bytes: number };
-    expect(row.bytes).toBe(1280 * 4);
+    const bytes = core.services.db.prepare('SELECT length(e.embedding) FROM items i LEFT JOIN item_embeddings e ON e.item_id = i.id').pluck().all();
+    expect(bytes).toEqual(imported.map(() => 1280 * 4));
     for (const item of imported) {
       expect(item.tags).toHaveLength(5);
       expect(item.tags[0]!.p).toBeGreaterThan(0);
@@ -78,7 +78,7 @@ describe('import through the real core', () => {
   });
 
   it('embeds the same photo the same way, and different garments differently', () => {
-    const rows = core.services.db.prepare('SELECT embedding FROM items ORDER BY id').all() as { embedding: Buffer }[];
+    const rows = core.services.db.prepare('SELECT embedding FROM item_embeddings ORDER BY item_id').all() as { embedding: Buffer }[];
     const e = rows.map((r) => new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength)));
     expect(e.every((v) => v.every((x) => Number.isFinite(x) && x >= 0))).toBe(true);
     expect(new Set(rows.map((r) => r.embedding.toString('hex'))).size).toBe(rows.length);

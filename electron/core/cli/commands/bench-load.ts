@@ -13,7 +13,6 @@ import { openCore } from '../../core.ts';
 import type { Core } from '../../core.ts';
 import { loadClothingDataset } from '../../datasets/clothing-dataset.ts';
 import type { ClothingPhoto } from '../../datasets/clothing-dataset.ts';
-import { blobToEmbedding } from '../../library/items-repo.ts';
 import type { NewItem } from '../../library/items-repo.ts';
 import { sha256Hex } from '../../library/library-files.ts';
 import { Rng } from '../../learning/nn/rng.ts';
@@ -190,9 +189,8 @@ async function importReal(core: Core, photos: ClothingPhoto[], log: (m: string) 
   const result = await core.services.imports.get(jobId)!.finished;
   log(`imported ${result.imported} real photos (${result.failed.length} failed)`);
   const typeOf = new Map(photos.map((p) => [path.basename(p.file), LABEL_TYPES[p.label]!]));
-  const rows = core.services.db.prepare('SELECT id, embedding FROM items').all() as { id: number; embedding: Buffer }[];
-  const embeddings = new Map(rows.map((r) => [r.id, blobToEmbedding(r.embedding)]));
   const items = (await call(core, 'items.list', { personId: person.id, limit: 1000 })).items;
+  const embeddings = core.services.repo.embeddingsOf(items.map((i) => i.id));
   const out: RealItem[] = [];
   for (const item of items) {
     const type = typeOf.get(item.fileName) ?? 'unknown';
