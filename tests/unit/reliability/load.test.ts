@@ -25,8 +25,14 @@ describe('load', () => {
     const client = r.during_import.calls['items.list (client)']!;
     expect(client.calls).toBeGreaterThan(0);
     expect(client.p50_ms).toBeLessThan(50);
+    // A deep page of the whole library is read from the wardrobe_listing index (schema 4), not sorted from every
+    // row (before: p50 510 ms at 20,000 items): it costs about what a client's page does.
+    const deep = r.during_import.calls['items.list (whole library, deep page)']!;
+    expect(deep.p50_ms).toBeLessThan(50);
+    expect(r.listing_idle['random offset']!.p50_ms).toBeLessThan(50);
+    expect(r.listing_idle['next page by cursor']!.p50_ms).toBeLessThan(50);
     // Reported, not yet within 100 ms on this machine (see RELIABILITY.md): bounded, never a hang.
-    expect(r.during_import.calls['items.list (whole library, deep page)']!.max_ms).toBeLessThan(3000);
+    expect(deep.max_ms).toBeLessThan(3000);
     expect(r.during_import.calls['outfits.suggest (client)']!.max_ms).toBeLessThan(3000);
     expect(r.peak_rss_mb).toBeLessThan(2000);
   });

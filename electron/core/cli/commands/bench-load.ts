@@ -59,6 +59,8 @@ export interface LoadBenchResult {
   open_ms: number;
   library_mb: number;
   idle: Record<string, Latency>;
+  /** items.list alone on the whole library, call after call: how a page's cost depends on where it is. */
+  listing_idle: Record<string, Latency>;
   during_import: { calls: Record<string, Latency>; photos: number; seconds: number; imported: number };
   event_loop_delay_ms: { idle_p99: number; import_alone_p99: number; import_alone_max: number; import_and_calls_p99: number; import_and_calls_max: number };
   calls_over_100ms_during_import: number;
@@ -95,6 +97,7 @@ export async function runLoadBench(o: LoadBenchOptions): Promise<LoadBenchResult
     await new Promise((resolve) => setTimeout(resolve, 1000));
     idleLoop.disable();
     const idle = await measureCalls(core, sample, 30, rng);
+    const listing = await measureListing(core, sample, 100, rng);
 
     // An import of real photos into the client's wardrobe, alone: what it costs the event loop.
     const next = (n: number) => photos.splice(o.realPhotos, n).map((p) => p.file);
@@ -126,6 +129,7 @@ export async function runLoadBench(o: LoadBenchOptions): Promise<LoadBenchResult
       open_ms: Math.round(open_ms),
       library_mb: Math.round(folderBytes(libraryDir) / 2 ** 20),
       idle: summarise(idle),
+      listing_idle: summarise(listing),
       during_import: { calls: summarise(during), photos: importing.length, seconds: round(import_s, 1), imported: result.imported },
       event_loop_delay_ms: {
         idle_p99: ms(idleLoop.percentile(99)),
@@ -160,6 +164,11 @@ export async function benchLoad(args: ParsedArgs): Promise<void> {
   printResult(args, result, (r) =>
     [
       `A library of ${r.items} items (${r.people} people, ${r.wardrobe} items each) opens in ${r.open_ms} ms; peak RSS ${r.peak_rss_mb} MB.`,
+      `items.list of the whole library, 200 items, idle: ` +
+        Object.entries(r.listing_idle)
+          .map(([k, v]) => `${k} p50 ${v.p50_ms} ms, p95 ${v.p95_ms} ms`)
+          .join('; ') +
+        '.',
       `While ${r.during_import.photos} photos imported (${r.during_import.seconds} s): ` +
         Object.entries(r.during_import.calls)
           .map(([k, v]) => `${k} p95 ${v.p95_ms} ms, max ${v.max_ms} ms`)
@@ -247,6 +256,29 @@ async function buildSynthetic(core: Core, real: RealItem[], o: LoadBenchOptions,
 }
 
 type Timings = Record<string, { ms: number[]; over: number }>;
+
+/** Pages of the whole library, 200 items each: the first, one at a random offset, the one after it by cursor, and a type's first. */
+async function measureListing(core: Core, s: Sample, rounds: number, rng: Rng): Promise<Timings> {
+  const page = (input: Partial<ApiInput<'items.list'>>) => call(core, 'items.list', { personId: s.bigId, limit: 200, ...input });
+  let after: ApiResults['items.list']['next'] = null;
+  const calls: [string, () => Promise<unknown>][] = [
+    ['first page', () => page({})],
+    ['random offset', async () => (after = (await page({ offset: rng.int(Math.max(1, s.bigTotal - 400)) })).next ?? null)],
+    ['next page by cursor', () => page(after ? { after } : {})],
+    ['first page of a type', () => page({ type: 'bottom' })],
+  ];
+  const out: Timings = Object.fromEntries(calls.map(([name]) => [name, { ms: [], over: 0 }]));
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, fn] of calls) {
+      const t0 = performance.now();
+      await fn();
+      const ms = performance.now() - t0;
+      out[name]!.ms.push(ms);
+      if (ms > 100) out[name]!.over++;
+    }
+  }
+  return out;
+}
 
 /** Calls items.list (whole library, a deep page; a client) and outfits.suggest (a client) in turn. */
 async function measureCalls(core: Core, s: Sample, rounds: number, rng: Rng, go: () => boolean = () => true): Promise<Timings> {
