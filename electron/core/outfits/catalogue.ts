@@ -288,7 +288,8 @@ export class CatalogueIndex {
         }
         blocks.set(slot, { ids: rows.map((r) => full.ids[r]!), sides, unary: Float32Array.from(rows, (r) => full.unary[r]!) });
       }
-      return new WardrobeIndex('catalogue-query', blocks);
+      // Searched once or a few times: sorting its table rows would cost more than it saves.
+      return new WardrobeIndex('catalogue-query', blocks, { sortedRows: false });
     };
     const first = new Map(freeSlots.map((slot) => [slot, pools.get(slot)!.slice(0, seeds)]));
     expand(first);

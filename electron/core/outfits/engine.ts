@@ -6,7 +6,7 @@ import { featureMatrix } from '../compat/model.ts';
 import type { CompatModel, PersonalCompat } from '../compat/model.ts';
 import { canonicalPair, isSlot } from './slots.ts';
 import type { PairKey, Slot } from './slots.ts';
-import { computeRowMax } from './search.ts';
+import { computeRowMax, computeRowOrder } from './search.ts';
 import type { DirectedTable, SearchSpace } from './search.ts';
 
 export interface EngineItem {
@@ -36,10 +36,15 @@ export class WardrobeIndex implements SearchSpace {
   private readonly position = new Map<number, { slot: Slot; row: number }>();
   private readonly tables = new Map<string, DirectedTable>();
   private readonly rowMaxima = new Map<string, Float32Array>();
+  private readonly rowOrders = new Map<string, Int32Array>();
 
-  constructor(key: string, blocks: Map<Slot, SlotBlock>) {
+  /** Keep each table row's columns in decreasing order (pays off when the index serves many searches). */
+  private readonly sortedRows: boolean;
+
+  constructor(key: string, blocks: Map<Slot, SlotBlock>, options: { sortedRows?: boolean } = {}) {
     this.key = key;
     this.blocks = blocks;
+    this.sortedRows = options.sortedRows ?? true;
     for (const [slot, b] of blocks) b.ids.forEach((id, row) => this.position.set(id, { slot, row }));
   }
 
@@ -93,6 +98,17 @@ export class WardrobeIndex implements SearchSpace {
       this.rowMaxima.set(name, m);
     }
     return m;
+  }
+
+  rowOrder(from: Slot, to: Slot): Int32Array | null {
+    if (!this.sortedRows) return null;
+    const name = `${from}>${to}`;
+    let o = this.rowOrders.get(name);
+    if (!o) {
+      o = computeRowOrder(this.table(from, to));
+      this.rowOrders.set(name, o);
+    }
+    return o;
   }
 
   pairScore(a: Slot, rowA: number, b: Slot, rowB: number): number {

@@ -21,6 +21,24 @@ export interface SearchSpace {
   unary(slot: Slot): Float32Array;
   /** The best entry of each row of table(from, to), if the space keeps it (else computed per search). */
   rowMax?(from: Slot, to: Slot): Float32Array;
+  /**
+   * Per row of table(from, to), its columns by decreasing entry (rows x cols), if the space keeps it
+   * (worth it only when the tables serve many searches: sorting costs more than one search saves).
+   */
+  rowOrder?(from: Slot, to: Slot): Int32Array | null;
+}
+
+/** Each row's columns sorted by decreasing entry (ties by column), row after row. */
+export function computeRowOrder(t: DirectedTable): Int32Array {
+  const out = new Int32Array(t.rows * t.cols);
+  const cols = Int32Array.from({ length: t.cols }, (_, j) => j);
+  for (let i = 0; i < t.rows; i++) {
+    const o = i * t.cols;
+    const d = t.data;
+    cols.sort((a, b) => d[o + b]! - d[o + a]! || a - b);
+    out.set(cols, o);
+  }
+  return out;
 }
 
 export function computeRowMax(t: DirectedTable): Float32Array {
@@ -49,7 +67,7 @@ export interface FoundOutfit {
 export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number, allowed: Partial<Record<Slot, Int32Array>> = {}, floor = -Infinity): FoundOutfit[] {
   const m = slots.length;
   if (m === 0 || n <= 0) return [];
-  const rowsOf = (s: Slot) => allowed[s] ?? Int32Array.from({ length: space.size(s) }, (_, i) => i);
+  const rowsOf = (s: Slot) => allowed[s] ?? allRows(space.size(s));
   // Fill the smallest slots first; the largest is the final scan.
   const order = [...slots].sort((a, b) => rowsOf(a).length - rowsOf(b).length);
   const cand = order.map(rowsOf);
@@ -86,7 +104,25 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
     for (let q = 0; q < cu.length; q++) if (acc[0]![u]![cu[q]!]! > best) best = acc[0]![u]![cu[q]!]!;
     bests[0]![u] = best;
   }
+  // Per level: each allowed row's cheap bound, and the rows still worth a look, best bound first.
   const bounds = order.map((_, l) => new Float64Array(cand[l]!.length));
+  const queues = order.map((_, l) => new Int32Array(cand[l]!.length));
+  // With row orders (columns by decreasing table entry) kept by the space: the last scan stops as soon
+  // as no later column can enter the top N; a level's update finds each later slot's best from a few
+  // columns, so an item that cannot make it costs almost nothing, and only the items that pass write
+  // the accumulators; the last slot's accumulator is never written at the level before the last scan
+  // (the scan adds that level's entry itself, rounded as a stored value would be, for the few columns
+  // it reads).
+  const orders = order.map((a, ai) => order.map((b, bi) => (ai < bi && space.rowOrder ? space.rowOrder(a, b) : null)));
+  const sorted = orders.every((row, ai) => row.every((o, bi) => ai >= bi || o !== null));
+  const leafOrder = sorted && m >= 2 ? orders[m - 2]![m - 1]! : null;
+  const lazyLast = sorted && m >= 3;
+  const allowedMask = order.map((s, l) => {
+    const mask = new Uint8Array(space.size(s));
+    for (const j of cand[l]!) mask[j] = 1;
+    return mask;
+  });
+  const lastAllowed = allowedMask[m - 1]!;
 
   const visit = (level: number, partial: number) => {
     const here = acc[level]!;
@@ -103,12 +139,30 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
       const td = t.data;
       const nl = lastRows.length;
       const bestLast = bestBefore[last]!;
+      const prevTable = lazyLast ? tables[level - 1]![last]! : t;
+      const prevTd = prevTable.data;
+      const prevLast = lazyLast ? acc[level - 1]![last]! : lastAcc;
+      const prevO = lazyLast ? chosen[level - 1]! * prevTable.cols : 0;
       for (let p = 0; p < rows.length; p++) {
         const i = rows[p]!;
         const base = partial + own[i]!;
         if (base + bestLast + maxTo[i]! <= threshold) continue;
         const o = i * t.cols;
         chosen[level] = i;
+        if (leafOrder) {
+          for (let q = 0; q < t.cols; q++) {
+            const j = leafOrder[o + q]!;
+            const v = td[o + j]!;
+            if (base + bestLast + v <= threshold) break;
+            if (lastAllowed[j] === 0) continue;
+            const s = base + (lazyLast ? Math.fround(prevLast[j]! + prevTd[prevO + j]!) : lastAcc[j]!) + v;
+            if (s > threshold) {
+              chosen[last] = j;
+              push(s);
+            }
+          }
+          continue;
+        }
         for (let q = 0; q < nl; q++) {
           const j = lastRows[q]!;
           const s = base + lastAcc[j]! + td[o + j]!;
@@ -124,41 +178,84 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
     let restPairs = 0;
     for (let u = level + 1; u < m; u++) for (let v = u + 1; v < m; v++) restPairs += globalMax[u]![v]!;
     // Cheap upper bound per item (each later slot's best so far plus this item's best towards it);
-    // promising items first, so the threshold rises early.
+    // promising items first, so the threshold rises early. Items already below the threshold are not queued.
     const bound = bounds[level]!;
+    const queue = queues[level]!;
+    let queued = 0;
     for (let r = 0; r < rows.length; r++) {
       const i = rows[r]!;
       let b = partial + own[i]! + restPairs;
       for (let u = level + 1; u < m; u++) b += bestBefore[u]! + rowMax[level]![u]![i]!;
       bound[r] = b;
+      if (b > threshold) queue[queued++] = r;
     }
-    const byBound = Array.from({ length: rows.length }, (_, r) => r).sort((x, y) => bound[y]! - bound[x]! || rows[x]! - rows[y]!);
+    const byBound = queue.subarray(0, queued).sort((x, y) => bound[y]! - bound[x]! || rows[x]! - rows[y]!);
     const next = acc[level + 1]!;
     const nextBests = bests[level + 1]!;
-    for (const r of byBound) {
-      if (bound[r]! <= threshold) break;
+    items: for (let p = 0; p < byBound.length; p++) {
+      const r = byBound[p]!;
+      let b = bound[r]!;
+      if (b <= threshold) break;
       const i = rows[r]!;
       chosen[level] = i;
-      // Tighter: update the accumulators and take each later slot's real best.
-      let tight = partial + own[i]! + restPairs;
-      for (let u = level + 1; u < m; u++) {
-        const t = tables[level]![u]!;
-        const src = here[u]!;
-        const dst = next[u]!;
-        const o = i * t.cols;
-        const td = t.data;
-        const cu = cand[u]!;
-        let best = -Infinity;
-        for (let q = 0; q < cu.length; q++) {
-          const j = cu[q]!;
-          const v = src[j]! + td[o + j]!;
-          dst[j] = v;
-          if (v > best) best = v;
+      // Tighter: each later slot's real best (its accumulator plus this item's entries) replaces its
+      // cheap term; the item is dropped as soon as that falls to the threshold.
+      if (sorted) {
+        for (let u = level + 1; u < m; u++) {
+          const t = tables[level]![u]!;
+          const ord = orders[level]![u]!;
+          const src = here[u]!;
+          const mask = allowedMask[u]!;
+          const o = i * t.cols;
+          const td = t.data;
+          // Columns by decreasing entry: none after the first whose entry plus the largest accumulator
+          // cannot beat the best so far.
+          const cap = bestBefore[u]!;
+          let best = -Infinity;
+          for (let q = 0; q < t.cols; q++) {
+            const j = ord[o + q]!;
+            const e = td[o + j]!;
+            if (cap + e <= best) break;
+            if (mask[j] === 0) continue;
+            const v = src[j]! + e;
+            if (v > best) best = v;
+          }
+          nextBests[u] = best;
+          b += best - (cap + rowMax[level]![u]![i]!);
+          if (b <= threshold) continue items;
         }
-        nextBests[u] = best;
-        tight += best;
+        for (let u = level + 1; u < (lazyLast && level === m - 3 ? m - 1 : m); u++) {
+          const t = tables[level]![u]!;
+          const src = here[u]!;
+          const dst = next[u]!;
+          const o = i * t.cols;
+          const td = t.data;
+          const cu = cand[u]!;
+          for (let q = 0; q < cu.length; q++) {
+            const j = cu[q]!;
+            dst[j] = src[j]! + td[o + j]!;
+          }
+        }
+      } else {
+        for (let u = level + 1; u < m; u++) {
+          const t = tables[level]![u]!;
+          const src = here[u]!;
+          const dst = next[u]!;
+          const o = i * t.cols;
+          const td = t.data;
+          const cu = cand[u]!;
+          let best = -Infinity;
+          for (let q = 0; q < cu.length; q++) {
+            const j = cu[q]!;
+            const v = src[j]! + td[o + j]!;
+            dst[j] = v;
+            if (v > best) best = v;
+          }
+          nextBests[u] = best;
+          b += best - (bestBefore[u]! + rowMax[level]![u]![i]!);
+          if (b <= threshold) continue items;
+        }
       }
-      if (tight <= threshold) continue;
       visit(level + 1, partial + own[i]!);
     }
   };
@@ -169,71 +266,101 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
   });
 }
 
-/** A bounded min-heap of (score, rows): keeps the N best. */
+function allRows(n: number): Int32Array {
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
+}
+
+/** A bounded min-heap of (score, rows): keeps the N best, in flat typed arrays (no object per entry). */
 class TopHeap {
   private readonly n: number;
   private readonly width: number;
-  private readonly scores: number[] = [];
-  private readonly rows: Int32Array[] = [];
+  private size = 0;
+  private scores: Float64Array;
+  private rows: Int32Array;
 
   constructor(n: number, width: number) {
     this.n = n;
     this.width = width;
+    const initial = Math.min(n, 1024);
+    this.scores = new Float64Array(initial);
+    this.rows = new Int32Array(initial * width);
   }
 
   full(): boolean {
-    return this.scores.length >= this.n;
+    return this.size >= this.n;
   }
 
   minScore(): number {
-    return this.scores[0] ?? -Infinity;
+    return this.size ? this.scores[0]! : -Infinity;
   }
 
   push(score: number, rows: Int32Array): void {
     if (this.full()) {
       if (score <= this.scores[0]!) return;
-      this.scores[0] = score;
-      this.rows[0] = rows.slice(0, this.width);
+      this.put(0, score, rows);
       this.down(0);
       return;
     }
-    this.scores.push(score);
-    this.rows.push(rows.slice(0, this.width));
-    this.up(this.scores.length - 1);
+    if (this.size === this.scores.length) this.grow();
+    this.put(this.size, score, rows);
+    this.size++;
+    this.up(this.size - 1);
   }
 
   sorted(): { score: number; rows: Int32Array }[] {
-    return this.scores
-      .map((score, k) => ({ score, rows: this.rows[k]! }))
-      .sort((a, b) => b.score - a.score || compareRows(a.rows, b.rows));
+    const w = this.width;
+    return Array.from({ length: this.size }, (_, k) => ({ score: this.scores[k]!, rows: this.rows.slice(k * w, (k + 1) * w) })).sort(
+      (a, b) => b.score - a.score || compareRows(a.rows, b.rows),
+    );
   }
 
-  private less(a: number, b: number): boolean {
-    return this.scores[a]! < this.scores[b]!;
+  private put(k: number, score: number, rows: Int32Array): void {
+    this.scores[k] = score;
+    const o = k * this.width;
+    for (let c = 0; c < this.width; c++) this.rows[o + c] = rows[c]!;
+  }
+
+  private grow(): void {
+    const capacity = Math.min(this.n, this.scores.length * 2);
+    const scores = new Float64Array(capacity);
+    scores.set(this.scores);
+    const rows = new Int32Array(capacity * this.width);
+    rows.set(this.rows);
+    this.scores = scores;
+    this.rows = rows;
   }
 
   private swap(a: number, b: number): void {
-    [this.scores[a], this.scores[b]] = [this.scores[b]!, this.scores[a]!];
-    [this.rows[a], this.rows[b]] = [this.rows[b]!, this.rows[a]!];
+    const s = this.scores[a]!;
+    this.scores[a] = this.scores[b]!;
+    this.scores[b] = s;
+    const w = this.width;
+    for (let c = 0; c < w; c++) {
+      const x = this.rows[a * w + c]!;
+      this.rows[a * w + c] = this.rows[b * w + c]!;
+      this.rows[b * w + c] = x;
+    }
   }
 
   private up(k: number): void {
     while (k > 0) {
       const p = (k - 1) >> 1;
-      if (!this.less(k, p)) return;
+      if (!(this.scores[k]! < this.scores[p]!)) return;
       this.swap(k, p);
       k = p;
     }
   }
 
   private down(k: number): void {
-    const size = this.scores.length;
+    const size = this.size;
     for (;;) {
       const l = 2 * k + 1;
       const r = l + 1;
       let min = k;
-      if (l < size && this.less(l, min)) min = l;
-      if (r < size && this.less(r, min)) min = r;
+      if (l < size && this.scores[l]! < this.scores[min]!) min = l;
+      if (r < size && this.scores[r]! < this.scores[min]!) min = r;
       if (min === k) return;
       this.swap(k, min);
       k = min;

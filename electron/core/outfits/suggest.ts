@@ -89,15 +89,39 @@ export function suggestOutfits(index: WardrobeIndex, options: SuggestOptions): S
   return picked;
 }
 
-/** The n best outfits over several slot sets; each set's search starts at the n-th best found so far. */
+/**
+ * The n best outfits over several slot sets; each set's search starts at the n-th best found so far.
+ * The sets are searched best bound first, so a set that cannot reach that floor costs almost nothing
+ * (with a wardrobe, outfits with outerwear often outscore every one without). Equal scores keep the
+ * sets' given order.
+ */
 function topAcrossSets(index: WardrobeIndex, sets: readonly (readonly Slot[])[], n: number, allowed: Partial<Record<Slot, Int32Array>>): FoundOutfit[] {
-  let merged: FoundOutfit[] = [];
-  for (const set of sets) {
-    if (!set.every((s) => (allowed[s]?.length ?? 0) > 0)) continue;
-    const floor = merged.length >= n ? merged[n - 1]!.score : -Infinity;
-    merged = [...merged, ...topOutfits(index, set, n, allowed, floor)].sort((a, b) => b.score - a.score).slice(0, n);
+  const searched = sets
+    .map((set, order) => ({ set, order, bound: set.every((s) => (allowed[s]?.length ?? 0) > 0) ? upperBound(index, set, allowed) : -Infinity }))
+    .filter((s) => s.bound > -Infinity)
+    .sort((a, b) => b.bound - a.bound || a.order - b.order);
+  let merged: { f: FoundOutfit; order: number }[] = [];
+  for (const { set, order, bound } of searched) {
+    const floor = merged.length >= n ? merged[n - 1]!.f.score : -Infinity;
+    if (bound <= floor) continue;
+    const found = topOutfits(index, set, n, allowed, floor).map((f) => ({ f, order }));
+    merged = [...merged, ...found].sort((a, b) => b.f.score - a.f.score || a.order - b.order).slice(0, n);
   }
-  return merged;
+  return merged.map((m) => m.f);
+}
+
+/** No outfit of the slot set over the allowed rows scores above this: per pair its best entry, per slot its best unary term. */
+function upperBound(index: WardrobeIndex, set: readonly Slot[], allowed: Partial<Record<Slot, Int32Array>>): number {
+  let bound = 0;
+  for (const s of set) bound += maxAt(index.unary(s), allowed[s]!);
+  for (const [a, b] of pairsOf(set)) bound += maxAt(index.rowMax(a, b), allowed[a]!);
+  return bound;
+}
+
+function maxAt(values: Float32Array, rows: Int32Array): number {
+  let best = -Infinity;
+  for (let q = 0; q < rows.length; q++) if (values[rows[q]!]! > best) best = values[rows[q]!]!;
+  return best;
 }
 
 const MAX_CANDIDATES = 200_000;
