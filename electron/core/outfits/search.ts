@@ -123,6 +123,8 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
     return mask;
   });
   const lastAllowed = allowedMask[m - 1]!;
+  const leafRows = new Int32Array(m >= 2 ? cand[m - 2]!.length : 0);
+  let leafCount = -1;
 
   const visit = (level: number, partial: number) => {
     const here = acc[level]!;
@@ -143,8 +145,11 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
       const prevTd = prevTable.data;
       const prevLast = lazyLast ? acc[level - 1]![last]! : lastAcc;
       const prevO = lazyLast ? chosen[level - 1]! * prevTable.cols : 0;
-      for (let p = 0; p < rows.length; p++) {
-        const i = rows[p]!;
+      // The level before wrote the rows still worth a look (in row order) to `leafRows`, when it could.
+      const listed = leafCount >= 0;
+      const count = listed ? leafCount : rows.length;
+      for (let p = 0; p < count; p++) {
+        const i = listed ? leafRows[p]! : rows[p]!;
         const base = partial + own[i]!;
         if (base + bestLast + maxTo[i]! <= threshold) continue;
         const o = i * t.cols;
@@ -189,7 +194,7 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
       bound[r] = b;
       if (b > threshold) queue[queued++] = r;
     }
-    const byBound = queue.subarray(0, queued).sort((x, y) => bound[y]! - bound[x]! || rows[x]! - rows[y]!);
+    const byBound = sortByBound(queue.subarray(0, queued), bound, rows);
     const next = acc[level + 1]!;
     const nextBests = bests[level + 1]!;
     items: for (let p = 0; p < byBound.length; p++) {
@@ -224,13 +229,29 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
           b += best - (cap + rowMax[level]![u]![i]!);
           if (b <= threshold) continue items;
         }
-        for (let u = level + 1; u < (lazyLast && level === m - 3 ? m - 1 : m); u++) {
+        const beforeLeaf = level === m - 3;
+        for (let u = level + 1; u < (lazyLast && beforeLeaf ? m - 1 : m); u++) {
           const t = tables[level]![u]!;
           const src = here[u]!;
           const dst = next[u]!;
           const o = i * t.cols;
           const td = t.data;
           const cu = cand[u]!;
+          if (beforeLeaf && u === m - 2) {
+            // The next level's items, with the first test of its loop done here (against the
+            // threshold as it is now: it only rises, so the loop tests again).
+            const maxTo = rowMax[u]![m - 1]!;
+            const nextPartial = partial + own[i]!;
+            const bestLast = nextBests[m - 1]!;
+            leafCount = 0;
+            for (let q = 0; q < cu.length; q++) {
+              const j = cu[q]!;
+              const v = Math.fround(src[j]! + td[o + j]!);
+              dst[j] = v;
+              if (nextPartial + v + bestLast + maxTo[j]! > threshold) leafRows[leafCount++] = j;
+            }
+            continue;
+          }
           for (let q = 0; q < cu.length; q++) {
             const j = cu[q]!;
             dst[j] = src[j]! + td[o + j]!;
@@ -260,10 +281,27 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
     }
   };
   visit(0, 0);
-  return heap.sorted().map(({ score, rows }) => {
-    const bySlot = new Map(order.map((s, l) => [s, rows[l]!]));
-    return { slots: [...slots], rows: slots.map((s) => bySlot.get(s)!), score };
-  });
+  const levelOf = slots.map((s) => order.indexOf(s));
+  return heap.sorted().map(({ score, rows }) => ({ slots: [...slots], rows: levelOf.map((l) => rows[l]!), score }));
+}
+
+/** Queue entries (rows' positions) by decreasing bound, ties by row; insertion sort for the usual short queues. */
+function sortByBound(queue: Int32Array, bound: Float64Array, rows: Int32Array): Int32Array {
+  if (queue.length > 64) return queue.sort((x, y) => bound[y]! - bound[x]! || rows[x]! - rows[y]!);
+  for (let a = 1; a < queue.length; a++) {
+    const r = queue[a]!;
+    const b = bound[r]!;
+    let z = a - 1;
+    while (z >= 0) {
+      const w = queue[z]!;
+      const bw = bound[w]!;
+      if (bw > b || (bw === b && rows[w]! < rows[r]!)) break;
+      queue[z + 1] = w;
+      z--;
+    }
+    queue[z + 1] = r;
+  }
+  return queue;
 }
 
 function allRows(n: number): Int32Array {
