@@ -104,7 +104,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    name: 'embeddings in a table of their own; wardrobes indexed in listing order',
+    name: 'embeddings in a table of their own; wardrobes indexed in listing order; colours and tags as rows',
     up(db) {
       db.exec(`
         -- The 5 KB embedding made every item row span overflow pages, so listing a wardrobe read them all.
@@ -119,6 +119,39 @@ export const MIGRATIONS: readonly Migration[] = [
         -- offset) instead of sorting every row. It covers the filters (deleted_at too, though always NULL
         -- here: without it SQLite looks up every row to test it), so counting 20,000 rows reads only the index.
         CREATE INDEX wardrobe_listing ON wardrobe(person_id, added_at, item_id, archived_at, deleted_at) WHERE deleted_at IS NULL;
+        -- Each item's colour names and tags as rows, kept from its JSON by a trigger (items are never updated
+        -- after insert): the wardrobe's filter chips count them and filters look them up without parsing the
+        -- JSON of every item (items.counts of 20,000 items took most of a second).
+        CREATE TABLE item_colors (
+          item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+          name TEXT NOT NULL,
+          hex TEXT,
+          PRIMARY KEY (item_id, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE item_tags (
+          item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+          label TEXT NOT NULL,
+          p REAL NOT NULL,
+          PRIMARY KEY (item_id, label)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER item_facets AFTER INSERT ON items BEGIN
+          INSERT INTO item_colors (item_id, name, hex)
+            SELECT new.id, json_extract(value, '$.name'), json_extract(value, '$.hex') FROM json_each(new.colors_json)
+            WHERE json_extract(value, '$.name') IS NOT NULL
+            ON CONFLICT DO UPDATE SET hex = min(hex, excluded.hex);
+          INSERT INTO item_tags (item_id, label, p)
+            SELECT new.id, json_extract(value, '$.label'), coalesce(json_extract(value, '$.p'), 0) FROM json_each(new.tags_json)
+            WHERE json_extract(value, '$.label') IS NOT NULL
+            ON CONFLICT DO UPDATE SET p = max(p, excluded.p);
+        END;
+        INSERT INTO item_colors (item_id, name, hex)
+          SELECT i.id, json_extract(c.value, '$.name'), json_extract(c.value, '$.hex') FROM items i, json_each(i.colors_json) c
+          WHERE json_extract(c.value, '$.name') IS NOT NULL
+          ON CONFLICT DO UPDATE SET hex = min(hex, excluded.hex);
+        INSERT INTO item_tags (item_id, label, p)
+          SELECT i.id, json_extract(t.value, '$.label'), coalesce(json_extract(t.value, '$.p'), 0) FROM items i, json_each(i.tags_json) t
+          WHERE json_extract(t.value, '$.label') IS NOT NULL
+          ON CONFLICT DO UPDATE SET p = max(p, excluded.p);
       `);
     },
   },

@@ -61,16 +61,12 @@ export interface ItemFilter {
   archived?: boolean;
 }
 
-function filterWhere(filter: ItemFilter): string {
-  return [VISIBLE_TO_PERSON, filter.archived ? 'w.archived_at IS NOT NULL' : 'w.archived_at IS NULL', itemFilterWhere(filter)].filter(Boolean).join(' AND ');
-}
-
-/** The filters on the item itself (type, colour, tag), over `i`; '' when there are none. */
+/** The filters on the item itself (type over `i`; colour and tag by the wardrobe row's item); '' when there are none. */
 function itemFilterWhere(filter: ItemFilter): string {
   return [
     filter.type ? 'i.type = @type' : '',
-    filter.color ? "EXISTS (SELECT 1 FROM json_each(i.colors_json) c WHERE json_extract(c.value, '$.name') = @color)" : '',
-    filter.tag ? `EXISTS (SELECT 1 FROM json_each(i.tags_json) t WHERE json_extract(t.value, '$.label') = @tag AND json_extract(t.value, '$.p') >= ${TAG_MIN_P})` : '',
+    filter.color ? 'EXISTS (SELECT 1 FROM item_colors c WHERE c.item_id = w.item_id AND c.name = @color)' : '',
+    filter.tag ? `EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = w.item_id AND t.label = @tag AND t.p >= ${TAG_MIN_P})` : '',
   ]
     .filter(Boolean)
     .join(' AND ');
@@ -96,7 +92,7 @@ function visibleRows(owner: '@personId' | '@catalogueId', other: '@personId' | '
   const archived = (w: string) => (filter.archived ? `${w}.archived_at IS NOT NULL` : `${w}.archived_at IS NULL`);
   const itemFilters = itemFilterWhere(filter);
   return `SELECT w.person_id AS owner, w.item_id, w.added_at FROM wardrobe w INDEXED BY wardrobe_listing
-    ${itemFilters ? 'CROSS JOIN items i ON i.id = w.item_id' : ''}
+    ${filter.type ? 'CROSS JOIN items i ON i.id = w.item_id' : ''}
     WHERE w.person_id = ${owner} AND w.deleted_at IS NULL AND ${archived('w')}
       ${itemFilters ? `AND ${itemFilters}` : ''}
       ${after ? 'AND (w.added_at, w.item_id) < (@afterAt, @afterId)' : ''}
@@ -206,12 +202,8 @@ export class ItemsRepo {
    * index entries, for a window that jumps to any page.
    */
   listItems(personId: number, filter: ItemFilter, offset: number, limit: number, after?: ItemsCursor): ItemPage {
-    const drawsOn = (this.db.prepare('SELECT uses_catalogue_id FROM people WHERE id = ?').pluck().get(personId) as number | null | undefined) ?? null;
-    // A catalogue drawing on itself adds nothing to its own rows.
-    const catalogueId = drawsOn === personId ? null : drawsOn;
-    const params = { personId, catalogueId, type: filter.type, color: filter.color, tag: filter.tag, afterAt: after?.addedAt, afterId: after?.itemId, offset, fetch: limit + 1, window: offset + limit + 1 };
-    const sources = (from?: ItemsCursor) =>
-      catalogueId === null ? [visibleRows('@personId', null, filter, from)] : [visibleRows('@personId', '@catalogueId', filter, from), visibleRows('@catalogueId', '@personId', filter, from)];
+    const sources = (from?: ItemsCursor) => this.visibleSources(personId, filter, from);
+    const params = { ...this.sourceParams(personId, filter), afterAt: after?.addedAt, afterId: after?.itemId, offset, fetch: limit + 1, window: offset + limit + 1 };
     const listed = sources(after);
     // Each source is read in index order and merged: no source is read past offset + limit + 1 rows (the one
     // past the page tells whether there is a next page).
@@ -235,29 +227,43 @@ export class ItemsRepo {
 
   /** How many of the person's items (archived or not) there are per type, colour name and tag. */
   counts(personId: number, archived: boolean): ItemCounts {
-    const where = filterWhere({ archived });
-    const from = `FROM items i JOIN wardrobe w ON w.item_id = i.id WHERE ${where}`;
+    // Each visible item once (see visibleRows), so plain counts are counts of distinct items.
+    const visible = this.visibleSources(personId, { archived }).join(' UNION ALL ');
+    const params = this.sourceParams(personId, { archived });
     const byType = Object.fromEntries(GARMENT_TYPES.map((t) => [t, 0])) as Record<GarmentType, number>;
-    for (const row of this.db.prepare(`SELECT i.type AS type, count(DISTINCT i.id) AS n ${from} GROUP BY i.type`).all({ personId }) as { type: string; n: number }[]) {
+    let total = 0;
+    for (const row of this.db.prepare(`SELECT i.type AS type, count(*) AS n FROM (${visible}) v CROSS JOIN items i ON i.id = v.item_id GROUP BY i.type`).all(params) as { type: string; n: number }[]) {
       const type = (GARMENT_TYPES as readonly string[]).includes(row.type) ? (row.type as GarmentType) : 'unknown';
       byType[type] += row.n;
+      total += row.n;
     }
-    const { total } = this.db.prepare(`SELECT count(DISTINCT i.id) AS total ${from}`).get({ personId }) as { total: number };
     const byColor = this.db
-      .prepare(
-        `SELECT json_extract(c.value, '$.name') AS name, min(json_extract(c.value, '$.hex')) AS hex, count(DISTINCT i.id) AS count
-         FROM items i JOIN wardrobe w ON w.item_id = i.id, json_each(i.colors_json) c WHERE ${where} AND json_extract(c.value, '$.name') IS NOT NULL
-         GROUP BY 1 ORDER BY 3 DESC, 1`,
-      )
-      .all({ personId }) as ItemCounts['byColor'];
+      .prepare(`SELECT c.name, min(c.hex) AS hex, count(*) AS count FROM (${visible}) v CROSS JOIN item_colors c ON c.item_id = v.item_id GROUP BY c.name ORDER BY 3 DESC, 1`)
+      .all(params) as ItemCounts['byColor'];
     const byTag = this.db
       .prepare(
-        `SELECT json_extract(t.value, '$.label') AS label, count(DISTINCT i.id) AS count
-         FROM items i JOIN wardrobe w ON w.item_id = i.id, json_each(i.tags_json) t WHERE ${where} AND json_extract(t.value, '$.label') IS NOT NULL AND json_extract(t.value, '$.p') >= ${TAG_MIN_P}
-         GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${MAX_TAG_COUNTS}`,
+        `SELECT t.label, count(*) AS count FROM (${visible}) v CROSS JOIN item_tags t ON t.item_id = v.item_id WHERE t.p >= ${TAG_MIN_P}
+         GROUP BY t.label ORDER BY 2 DESC, 1 LIMIT ${MAX_TAG_COUNTS}`,
       )
-      .all({ personId }) as ItemCounts['byTag'];
+      .all(params) as ItemCounts['byTag'];
     return { total, byType, byColor, byTag };
+  }
+
+  /** The catalogue a person draws on, if any (a catalogue drawing on itself adds nothing to its own rows). */
+  private catalogueOf(personId: number): number | null {
+    const id = (this.db.prepare('SELECT uses_catalogue_id FROM people WHERE id = ?').pluck().get(personId) as number | null | undefined) ?? null;
+    return id === personId ? null : id;
+  }
+
+  /** The person's visible rows, one per item, as one or two index-ordered sources (own, and the catalogue's). */
+  private visibleSources(personId: number, filter: ItemFilter, after?: ItemsCursor): string[] {
+    return this.catalogueOf(personId) === null
+      ? [visibleRows('@personId', null, filter, after)]
+      : [visibleRows('@personId', '@catalogueId', filter, after), visibleRows('@catalogueId', '@personId', filter, after)];
+  }
+
+  private sourceParams(personId: number, filter: ItemFilter): Record<string, unknown> {
+    return { personId, catalogueId: this.catalogueOf(personId), type: filter.type, color: filter.color, tag: filter.tag };
   }
 
   /** One item as a person sees it (their archive reason); NotFoundError unless it is in their wardrobe or catalogue. */

@@ -2,7 +2,7 @@
 // every row. These tests hold it to the query it replaced (every visible row grouped per item, ordered by the
 // latest time it entered the wardrobe or the catalogue, then id) on seeded wardrobes with everything that
 // makes that hard: items in both a person's wardrobe and their catalogue, ties in time, archived and deleted
-// rows, and filters on the item.
+// rows, and filters on the item. items.counts is held to the JSON-parsing queries it replaced.
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -61,8 +61,14 @@ beforeAll(() => {
     height: 10,
     type: TYPES[rng.int(TYPES.length)]!,
     typeConfidence: 0.9,
-    tags: [{ label: TAGS[rng.int(TAGS.length)]!, p: rng.next() < 0.8 ? 0.5 : 0.01 }],
-    colors: [{ hex: '#000000', name: COLORS[rng.int(COLORS.length)]!, share: 1 }],
+    tags: [
+      { label: TAGS[rng.int(TAGS.length)]!, p: rng.next() < 0.8 ? 0.5 : 0.01 },
+      { label: TAGS[rng.int(TAGS.length)]!, p: rng.next() < 0.5 ? 0.2 : 0.02 },
+    ],
+    colors: [
+      { hex: `#00000${rng.int(10)}`, name: COLORS[rng.int(COLORS.length)]!, share: 0.7 },
+      { hex: `#ffffff`, name: COLORS[rng.int(COLORS.length)]!, share: 0.3 },
+    ],
     embedding: new Float32Array(4).fill(n),
   }));
   const ids = repo.insertBatch(bo, items, []);
@@ -111,6 +117,34 @@ describe('items.list paging', () => {
       for (let offset = 0; offset < want.length + size; offset += size) {
         expect(repo.listItems(ann, filter, offset, size).items.map((i) => i.id)).toEqual(want.slice(offset, offset + size));
       }
+    }
+  });
+
+  it.each([false, true])('counts types, colours and tags as the JSON-parsing queries did (archived: %s)', (archived) => {
+    const where = `(w.person_id = @personId OR w.person_id = (SELECT uses_catalogue_id FROM people WHERE id = @personId)) AND w.deleted_at IS NULL AND w.archived_at IS ${archived ? 'NOT ' : ''}NULL`;
+    const from = `FROM items i JOIN wardrobe w ON w.item_id = i.id WHERE ${where}`;
+    for (const personId of [ann, bo]) {
+      const counts = repo.counts(personId, archived);
+      const byType = db.prepare(`SELECT i.type, count(DISTINCT i.id) AS n ${from} GROUP BY i.type`).all({ personId }) as { type: GarmentType; n: number }[];
+      expect(Object.entries(counts.byType).filter(([, n]) => n > 0)).toEqual(expect.arrayContaining(byType.map((r) => [r.type, r.n])));
+      expect(counts.total).toBe(reference(personId, { archived }).length);
+      expect(counts.byColor).toEqual(
+        db
+          .prepare(
+            `SELECT json_extract(c.value, '$.name') AS name, min(json_extract(c.value, '$.hex')) AS hex, count(DISTINCT i.id) AS count
+             FROM items i JOIN wardrobe w ON w.item_id = i.id, json_each(i.colors_json) c WHERE ${where} AND json_extract(c.value, '$.name') IS NOT NULL GROUP BY 1 ORDER BY 3 DESC, 1`,
+          )
+          .all({ personId }),
+      );
+      expect(counts.byTag).toEqual(
+        db
+          .prepare(
+            `SELECT json_extract(t.value, '$.label') AS label, count(DISTINCT i.id) AS count
+             FROM items i JOIN wardrobe w ON w.item_id = i.id, json_each(i.tags_json) t WHERE ${where} AND json_extract(t.value, '$.label') IS NOT NULL AND json_extract(t.value, '$.p') >= 0.05
+             GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 40`,
+          )
+          .all({ personId }),
+      );
     }
   });
 
