@@ -60,6 +60,9 @@ export function suggestOutfits(index: WardrobeIndex, options: SuggestOptions): S
   // exact top-n search over the items not yet used up; within a round the list is scanned in order, so
   // the picks are exactly those of one scan over all outfits sorted by score.
   const picked: SuggestedOutfit[] = [];
+  // A later round finds the earlier picks again: one outfit is never suggested twice (near-duplicates
+  // allowed or not).
+  const pickedKeys = new Set<string>();
   const uses = new Map<number, number>();
   let n = Math.max(40, 6 * k);
   while (picked.length < k) {
@@ -68,10 +71,13 @@ export function suggestOutfits(index: WardrobeIndex, options: SuggestOptions): S
     for (const f of found) {
       if (picked.length >= k) break;
       const ids = f.slots.map((s, i) => index.ids(s)[f.rows[i]!]!);
+      const key = [...ids].sort((a, b) => a - b).join(',');
+      if (pickedKeys.has(key)) continue;
       const own = free(ids);
       if (own.some((id) => (uses.get(id) ?? 0) >= maxUses)) continue;
       if (!options.allowNearDuplicates && picked.some((p) => nearDuplicate(own, free(p.itemIds)))) continue;
       for (const id of own) uses.set(id, (uses.get(id) ?? 0) + 1);
+      pickedKeys.add(key);
       picked.push(toSuggestion(index, f, ids));
       progress = true;
     }

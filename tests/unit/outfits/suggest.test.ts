@@ -143,6 +143,19 @@ describe('pins, exclusions and diversity', () => {
     expect(loose[0]!.score).toBeGreaterThanOrEqual(strict[0]!.score - 1e-9);
   });
 
+  it('never suggests one outfit twice, also when near-duplicates are allowed and the search takes several rounds', () => {
+    // Enough items that k = 40 takes more than one round of the exact search (its first round is 240 outfits).
+    const rng = new Rng(31);
+    const big: EngineItem[] = [];
+    for (const [type, n] of [['top', 14], ['bottom', 10], ['shoes', 8], ['outerwear', 4]] as const) for (let i = 0; i < n; i++) big.push({ id: big.length + 1, type, embedding: randomEmbedding(rng) });
+    for (const maxUsesPerItem of [2, 3, 6]) {
+      const result = suggest(engine, big, { k: 40, maxUsesPerItem, allowNearDuplicates: true });
+      // Every outfit has shoes: 8 pairs, each in at most maxUsesPerItem suggestions.
+      expect(result).toHaveLength(Math.min(40, 8 * maxUsesPerItem));
+      expect(new Set(result.map((s) => [...s.itemIds].sort((a, b) => a - b).join(','))).size).toBe(result.length);
+    }
+  });
+
   it('returns what a tiny wardrobe allows: one top, one bottom, one pair of shoes make one outfit', () => {
     const rng = new Rng(2);
     const tiny = (['top', 'bottom', 'shoes', 'accessory'] as const).map((type, i) => ({ id: 100 + i, type, embedding: randomEmbedding(rng) }));
