@@ -104,6 +104,11 @@ function visibleRows(owner: '@personId' | '@catalogueId', other: '@personId' | '
       }`;
 }
 
+/** A person's visible rows, one per item, as one or two index-ordered sources (their own, and their catalogue's). */
+function visibleSources(hasCatalogue: boolean, filter: ItemFilter, after?: ItemsCursor): string[] {
+  return hasCatalogue ? [visibleRows('@personId', '@catalogueId', filter, after), visibleRows('@catalogueId', '@personId', filter, after)] : [visibleRows('@personId', null, filter, after)];
+}
+
 export class NotFoundError extends Error {
   constructor(what: string) {
     super(`${what} was not found`);
@@ -202,9 +207,9 @@ export class ItemsRepo {
    * index entries, for a window that jumps to any page.
    */
   listItems(personId: number, filter: ItemFilter, offset: number, limit: number, after?: ItemsCursor): ItemPage {
-    const sources = (from?: ItemsCursor) => this.visibleSources(personId, filter, from);
-    const params = { ...this.sourceParams(personId, filter), afterAt: after?.addedAt, afterId: after?.itemId, offset, fetch: limit + 1, window: offset + limit + 1 };
-    const listed = sources(after);
+    const catalogueId = this.catalogueOf(personId);
+    const params = { personId, catalogueId, type: filter.type, color: filter.color, tag: filter.tag, afterAt: after?.addedAt, afterId: after?.itemId, offset, fetch: limit + 1, window: offset + limit + 1 };
+    const listed = visibleSources(catalogueId !== null, filter, after);
     // Each source is read in index order and merged: no source is read past offset + limit + 1 rows (the one
     // past the page tells whether there is a next page).
     const page =
@@ -219,7 +224,7 @@ export class ItemsRepo {
          ORDER BY p.added_at DESC, p.item_id DESC`,
       )
       .all(params) as (ItemRow & { listed_at: string })[];
-    const total = sources().reduce((n, src) => n + (this.db.prepare(`SELECT count(*) FROM (${src})`).pluck().get(params) as number), 0);
+    const total = visibleSources(catalogueId !== null, filter).reduce((n, src) => n + (this.db.prepare(`SELECT count(*) FROM (${src})`).pluck().get(params) as number), 0);
     const shown = rows.slice(0, limit);
     const last = shown.at(-1);
     return { items: shown.map(toItem), total, next: rows.length > limit && last ? { addedAt: last.listed_at, itemId: last.id } : null };
@@ -228,8 +233,9 @@ export class ItemsRepo {
   /** How many of the person's items (archived or not) there are per type, colour name and tag. */
   counts(personId: number, archived: boolean): ItemCounts {
     // Each visible item once (see visibleRows), so plain counts are counts of distinct items.
-    const visible = this.visibleSources(personId, { archived }).join(' UNION ALL ');
-    const params = this.sourceParams(personId, { archived });
+    const catalogueId = this.catalogueOf(personId);
+    const visible = visibleSources(catalogueId !== null, { archived }).join(' UNION ALL ');
+    const params = { personId, catalogueId };
     const byType = Object.fromEntries(GARMENT_TYPES.map((t) => [t, 0])) as Record<GarmentType, number>;
     let total = 0;
     for (const row of this.db.prepare(`SELECT i.type AS type, count(*) AS n FROM (${visible}) v CROSS JOIN items i ON i.id = v.item_id GROUP BY i.type`).all(params) as { type: string; n: number }[]) {
@@ -253,17 +259,6 @@ export class ItemsRepo {
   private catalogueOf(personId: number): number | null {
     const id = (this.db.prepare('SELECT uses_catalogue_id FROM people WHERE id = ?').pluck().get(personId) as number | null | undefined) ?? null;
     return id === personId ? null : id;
-  }
-
-  /** The person's visible rows, one per item, as one or two index-ordered sources (own, and the catalogue's). */
-  private visibleSources(personId: number, filter: ItemFilter, after?: ItemsCursor): string[] {
-    return this.catalogueOf(personId) === null
-      ? [visibleRows('@personId', null, filter, after)]
-      : [visibleRows('@personId', '@catalogueId', filter, after), visibleRows('@catalogueId', '@personId', filter, after)];
-  }
-
-  private sourceParams(personId: number, filter: ItemFilter): Record<string, unknown> {
-    return { personId, catalogueId: this.catalogueOf(personId), type: filter.type, color: filter.color, tag: filter.tag };
   }
 
   /** One item as a person sees it (their archive reason); NotFoundError unless it is in their wardrobe or catalogue. */

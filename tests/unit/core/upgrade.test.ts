@@ -47,6 +47,11 @@ describe('library upgrades', () => {
       expect(Object.keys(embeddingsBefore)).toHaveLength(2);
       expect(embeddings(db)).toEqual(embeddingsBefore);
       expect(repo.wardrobeWithEmbeddings(person!.id).map((c) => c.embedding.length)).toEqual([1280, 1280]);
+      // The filter chips count the colours and tags the items' JSON names (rows of their own from schema 4).
+      const counts = repo.counts(person!.id, false);
+      expect(counts.total).toBe(2);
+      expect(counts.byColor.reduce((n, c) => n + c.count, 0)).toBe(items.reduce((n, i) => n + new Set(i.colors.map((c) => c.name)).size, 0));
+      expect(counts.byTag.length).toBeGreaterThan(0);
       expect(judgements.list(person!.id)).toHaveLength(1);
       const backups = fs.readdirSync(dir).filter((f) => f.endsWith('.bak'));
       expect(backups.length).toBe(version < LATEST_SCHEMA_VERSION ? 1 : 0);
