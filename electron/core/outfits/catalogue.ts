@@ -359,10 +359,10 @@ function poolOrder(byRow: Int32Array, values: Float32Array, head: number): numbe
 }
 
 /**
- * The same rows as topRows(values, m, ok) (ties at the cut go to the lower rows), in row order: the m-th
- * largest value by selection on a copy (linear time), then one pass.
+ * The m rows of highest value that pass `ok` (as topRows, but ties at the cut go to the lower rows), in
+ * row order: the m-th largest value by selection on a copy (linear time), then one pass.
  */
-function topRowsByRow(values: Float32Array, m: number, ok: (row: number) => boolean): Int32Array {
+export function topRowsByRow(values: Float32Array, m: number, ok: (row: number) => boolean): Int32Array {
   const okRows: number[] = [];
   for (let r = 0; r < values.length; r++) if (ok(r)) okRows.push(r);
   if (okRows.length <= m) return Int32Array.from(okRows);

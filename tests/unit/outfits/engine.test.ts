@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../electron/core/learning/nn/rng.ts';
 import { OutfitEngine } from '../../../electron/core/outfits/engine.ts';
-import { CatalogueIndex, topIdsOf } from '../../../electron/core/outfits/catalogue.ts';
+import { CatalogueIndex, topIdsOf, topRows, topRowsByRow } from '../../../electron/core/outfits/catalogue.ts';
 import { OutfitService } from '../../../electron/core/outfits/service.ts';
 import { suggestOutfits } from '../../../electron/core/outfits/suggest.ts';
 import { PreparedItems } from '../../../electron/core/compat/scoring.ts';
@@ -81,6 +81,29 @@ describe('catalogue search', () => {
     }
     const suggestions = catalogue.suggest({ k: 10, pinned: [items[0]!.id] });
     for (const s of suggestions) expect(s.itemIds).toContain(items[0]!.id);
+  });
+});
+
+describe('catalogue pools', () => {
+  it('selection by row picks rows of the same values as the heap, ties at the cut to the lower rows', () => {
+    const rng = new Rng(17);
+    for (let trial = 0; trial < 60; trial++) {
+      const n = 1 + rng.int(400);
+      // Few distinct values: many ties, also at the cut.
+      const levels = 1 + rng.int(trial % 2 ? 6 : 1000);
+      const values = Float32Array.from({ length: n }, () => rng.int(levels) / levels);
+      const ok = (r: number) => r % 7 !== 3;
+      const m = 1 + rng.int(n);
+      const got = Array.from(topRowsByRow(values, m, ok));
+      const heap = topRows(values, m, ok);
+      expect(got.every(ok)).toBe(true);
+      expect(got).toEqual([...got].sort((a, b) => a - b));
+      expect(got.map((r) => values[r]!).sort()).toEqual(heap.map((r) => values[r]!).sort());
+      // At the cut value, the lowest allowed rows.
+      const cut = Math.min(...got.map((r) => values[r]!));
+      const tiedRows = Array.from(values.keys()).filter((r) => ok(r) && values[r] === cut);
+      expect(got.filter((r) => values[r] === cut)).toEqual(tiedRows.slice(0, got.filter((r) => values[r] === cut).length));
+    }
   });
 });
 

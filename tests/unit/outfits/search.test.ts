@@ -5,6 +5,7 @@ import { Rng } from '../../../electron/core/learning/nn/rng.ts';
 import { OutfitEngine } from '../../../electron/core/outfits/engine.ts';
 import type { WardrobeIndex } from '../../../electron/core/outfits/engine.ts';
 import { topOutfits } from '../../../electron/core/outfits/search.ts';
+import type { SearchSpace } from '../../../electron/core/outfits/search.ts';
 import { VALID_SLOT_SETS, pairsOf } from '../../../electron/core/outfits/slots.ts';
 import type { Slot } from '../../../electron/core/outfits/slots.ts';
 import { randomModel, randomWardrobe } from './helpers.ts';
@@ -24,6 +25,11 @@ function bruteForce(index: WardrobeIndex, slots: readonly Slot[], allowed: Parti
   };
   walk(0, []);
   return out.sort((x, y) => y.score - x.score);
+}
+
+/** The index's tables without its kept row orders or row maxima: the search's plain path. */
+function tablesOnly(index: WardrobeIndex): SearchSpace {
+  return { size: (s) => index.size(s), table: (a, b) => index.table(a, b), unary: (s) => index.unary(s) };
 }
 
 describe('exact outfit search', () => {
@@ -53,6 +59,8 @@ describe('exact outfit search', () => {
         const got = topOutfits(index, slots, n, allowed);
         expect(got.map((g) => g.score)).toEqual(want.map((w) => expect.closeTo(w.score, 4)) as unknown as number[]);
         expect(got.map((g) => g.rows)).toEqual(want.map((w) => w.rows));
+        // The same search over the tables alone (no kept row orders, as for a catalogue query): same result.
+        expect(topOutfits(tablesOnly(index), slots, n, allowed)).toEqual(got);
       }
     }
   });
