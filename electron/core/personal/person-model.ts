@@ -19,6 +19,15 @@ export interface PersonalParams {
   id: string;
 }
 
+/** The user term's logit for an item: P(the person would wear it) = sigmoid(logit); null for a slot not learned. */
+export function userLogit(p: PersonalParams, slot: Slot, features: Float32Array): number | null {
+  const u = p.user.get(slot);
+  if (!u) return null;
+  let s = u[features.length]!;
+  for (let i = 0; i < features.length; i++) s += u[i]! * features[i]!;
+  return s;
+}
+
 /** The person's parts as the outfit model's extension point expects them. */
 export function toPersonalCompat(_model: CompatModel, p: PersonalParams): PersonalCompat {
   const z = new WeakMap<Float32Array, Float32Array>();
@@ -27,13 +36,9 @@ export function toPersonalCompat(_model: CompatModel, p: PersonalParams): Person
     id: p.id,
     pairs: p.pairs,
     itemTerm: (slot, embedding) => {
-      const u = p.user.get(slot);
-      if (!u) return 0;
-      const f = featuresOf(embedding);
-      let s = u[f.length]!;
-      for (let i = 0; i < f.length; i++) s += u[i]! * f[i]!;
+      const s = userLogit(p, slot, featuresOf(embedding));
       // log P(the person likes this item), weighted to outrank the general compatibility where sure.
-      return USER_TERM_WEIGHT * logSigmoid(s);
+      return s === null ? 0 : USER_TERM_WEIGHT * logSigmoid(s);
     },
   };
 }

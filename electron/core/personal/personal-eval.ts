@@ -2,17 +2,19 @@
 // person judges (10% noise), the app fine-tunes; after 0, 10, 20, 50 and 100 judgements: AUC on held-out
 // outfits labelled by the hidden taste, and the share of liked outfits among the top 20 suggestions.
 // Baselines in the same run: the general model alone, and a centroid-of-liked-items ranker (the
-// real-time collection recommender's method) fed the same judgements.
+// real-time collection recommender's method) fed the same judgements. Development people (DEV_TASTES) are
+// what the learner and the exploration were tuned on; the test people (TASTES) are what is reported.
 import type { CompatModel } from '../compat/model.ts';
 import { PreparedItems } from '../compat/scoring.ts';
 import type { DataItem, Instance } from '../compat/data.ts';
 import { Rng } from '../learning/nn/rng.ts';
 import { auc, dot, mean, normalize } from '../evaluation/metrics.ts';
 import type { Slot } from '../outfits/slots.ts';
-import { fineTune } from './finetune.ts';
+import { fineTune, userFeatures } from './finetune.ts';
 import type { FineTuneJudgement, Outfit } from './finetune.ts';
-import { toPersonalCompat } from './person-model.ts';
-import { TASTES, outfitLiked, sampleWardrobe } from './simulated-people.ts';
+import { toPersonalCompat, userLogit } from './person-model.ts';
+import type { PersonalParams } from './person-model.ts';
+import { DEV_TASTES, TASTES, outfitLiked, sampleWardrobe } from './simulated-people.ts';
 import type { Attributes, Taste } from './simulated-people.ts';
 
 export interface PoolItem {
@@ -37,23 +39,26 @@ export interface PersonalEvalResult {
   centroid_auc_at: Record<number, number>;
   people: PersonResult[];
   synthetic: true;
+  people_set: 'test' | 'dev';
   noise: number;
   seconds_per_finetune: number;
 }
 
 export const CHECKPOINTS = [0, 10, 20, 50, 100];
-/** Share of suggestions the app picks to learn from rather than its best guess. */
-export const EXPLORATION = 0.25;
+/** Share of suggestions the app picks to learn from rather than its best guess (tuned on the dev people). */
+export const EXPLORATION = 0.35;
 const SLOTS: Slot[] = ['top', 'bottom', 'shoes'];
 const WARDROBE: Partial<Record<Slot, number>> = { top: 120, bottom: 90, shoes: 60, outerwear: 30 };
 
-export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], options: { seed?: number; noise?: number; tastes?: readonly Taste[]; log?: (m: string) => void } = {}): PersonalEvalResult {
+export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], options: { seed?: number; noise?: number; people?: 'test' | 'dev'; tastes?: readonly Taste[]; log?: (m: string) => void } = {}): PersonalEvalResult {
   const noise = options.noise ?? 0.1;
+  const peopleSet = options.people ?? 'test';
   const people: PersonResult[] = [];
   let finetuneSeconds = 0;
   let finetunes = 0;
-  (options.tastes ?? TASTES).forEach((taste, p) => {
-    const rng = new Rng((options.seed ?? 1) * 1000 + p);
+  (options.tastes ?? (peopleSet === 'dev' ? DEV_TASTES : TASTES)).forEach((taste, p) => {
+    // Dev people draw other wardrobes and answers than the test people.
+    const rng = new Rng((options.seed ?? 1) * 1000 + p + (peopleSet === 'dev' ? 500 : 0));
     const wardrobeIdx = sampleWardrobe(taste, pool, WARDROBE, rng);
     const items: DataItem[] = wardrobeIdx.map((i) => ({ slot: pool[i]!.slot, embedding: pool[i]!.embedding }));
     const attrs = wardrobeIdx.map((i) => pool[i]!.attributes);
@@ -80,6 +85,7 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
     const judged: FineTuneJudgement[] = [];
     const judgedKeys = new Set<string>();
     let prepared = new PreparedItems(model, items);
+    let likely: Float64Array | null = null;
     const scoreAll = (os: Outfit[]) => os.map((o) => prepared.score(o as Instance));
     const result: PersonResult = { taste: taste.name, wardrobe: items.length, heldOutPositiveShare: mean(heldLabels.map(Number)), aucAt: {}, likedTop20At: {}, centroidAucAt: {} };
 
@@ -98,7 +104,7 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
       // The app suggests: mostly its best unjudged outfit, sometimes one to learn from (exploration).
       const open = candidates.filter((c) => !judgedKeys.has(keyOf(c)));
       let next: Outfit;
-      if (rng.next() < EXPLORATION) next = rng.pick(open);
+      if (rng.next() < EXPLORATION) next = likely ? mostTelling(open, likely) : rng.pick(open);
       else {
         const scores = scoreAll(open);
         next = open[scores.indexOf(Math.max(...scores))]!;
@@ -113,6 +119,7 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
         finetuneSeconds += (performance.now() - t0) / 1000;
         finetunes++;
         prepared = new PreparedItems(model, items, { personal: toPersonalCompat(model, personal) });
+        likely = itemProbabilities(personal, items);
       }
     }
     options.log?.(`${taste.name}: AUC ${CHECKPOINTS.map((c) => result.aucAt[c]).join(' -> ')}; liked in top 20 ${CHECKPOINTS.map((c) => result.likedTop20At[c]).join(' -> ')}; centroid ${CHECKPOINTS.map((c) => result.centroidAucAt[c]).join(' -> ')}`);
@@ -126,9 +133,37 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
     centroid_auc_at: avg((r) => r.centroidAucAt),
     people,
     synthetic: true,
+    people_set: peopleSet,
     noise,
     seconds_per_finetune: round(finetuneSeconds / Math.max(1, finetunes)),
   };
+}
+
+/** Per item, P(the person would wear it) under the user term (0.5 where the slot has none yet). */
+function itemProbabilities(personal: PersonalParams, items: readonly DataItem[]): Float64Array {
+  return Float64Array.from(items, (it) => {
+    const s = userLogit(personal, it.slot, userFeatures(it.embedding));
+    return s === null ? 0.5 : 1 / (1 + Math.exp(-s));
+  });
+}
+
+/**
+ * The outfit whose answer says most about one item: the other items are likely liked and this one is
+ * uncertain, so a "no" blames it and a "yes" clears it (a like or dislike of an outfit whose items are all
+ * uncertain blames nobody in particular). Measured on the dev people against random picks.
+ */
+function mostTelling(outfits: readonly Outfit[], p: Float64Array): Outfit {
+  let best = outfits[0]!;
+  let bestValue = -1;
+  for (const o of outfits) {
+    const ps = (Object.values(o) as number[]).map((i) => p[i]!);
+    const all = ps.reduce((a, b) => a * b, 1);
+    for (const q of ps) {
+      const value = (all / Math.max(q, 1e-9)) * q * (1 - q);
+      if (value > bestValue) [best, bestValue] = [o, value];
+    }
+  }
+  return best;
 }
 
 /** Best-scoring outfits with no item in more than two of them (as the app's suggestions are). */

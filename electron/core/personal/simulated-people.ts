@@ -29,6 +29,19 @@ export const TASTES: readonly Taste[] = [
   { name: 'no T-shirts, no shorts, no sandals', rules: { top: not(is('type', 'T-Shirt')), bottom: not(is('type', 'Shorts', 'Bermudas')), shoes: not(is('type', 'Sandals')) } },
 ];
 
+/**
+ * Development people: other tastes on the same attributes, for tuning the learner and the exploration.
+ * Only these were tuned on; TASTES (the test people above) are what the eval reports.
+ */
+export const DEV_TASTES: readonly Taste[] = [
+  { name: 'sweaters and cardigans with trousers', rules: { top: is('type', 'Sweater', 'Cardigan'), bottom: is('type', 'Trousers') } },
+  { name: 'no white', rules: { top: not(is('color', 'WHITE')), bottom: not(is('color', 'WHITE')), shoes: not(is('color', 'WHITE')) } },
+  { name: 'blouses and tops with skirts', rules: { top: is('type', 'Blouse', 'Top'), bottom: is('type', 'Skirt') } },
+  { name: 'warm-coloured tops', rules: { top: is('color', 'RED', 'ORANGE', 'YELLOW', 'PINK', 'BROWN') } },
+  { name: 'casual: T-shirts, closed shoes', rules: { top: is('type', 'T-Shirt', 'Sweatshirt'), shoes: is('type', 'Shoes', 'Trainers') } },
+  { name: 'white tops, grey bottoms', rules: { top: is('color', 'WHITE'), bottom: is('color', 'GREY') } },
+];
+
 export function itemPasses(taste: Taste, slot: Slot, attributes: Attributes): boolean {
   return taste.rules[slot]?.(attributes) ?? true;
 }

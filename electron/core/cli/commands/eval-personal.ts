@@ -9,7 +9,7 @@ import type { PoolItem } from '../../personal/personal-eval.ts';
 import { BACKBONE_FILE } from '../../core.ts';
 import { GENERATED_MODELS_DIR } from '../../paths.ts';
 import type { ParsedArgs } from '../args.ts';
-import { stringFlag } from '../args.ts';
+import { UsageError, stringFlag } from '../args.ts';
 import { printResult, progressLine } from '../output.ts';
 
 export async function evalPersonalCommand(args: ParsedArgs): Promise<void> {
@@ -18,10 +18,12 @@ export async function evalPersonalCommand(args: ParsedArgs): Promise<void> {
   const data = await loadLookbookData(dir, { modelPath: path.join(stringFlag(args, 'models', GENERATED_MODELS_DIR), BACKBONE_FILE), onProgress: progressLine('embedding lookbook') });
   const lookbook = loadLookbook(dir);
   const pool: PoolItem[] = data.items.map((it, i) => ({ slot: it.slot, embedding: it.embedding, attributes: lookbook.items.get(data.itemIds[i]!)!.attributes }));
-  const result = evalPersonal(model, pool, { seed: Number(stringFlag(args, 'seed', '1')), log: (m) => console.error(m) });
+  const people = stringFlag(args, 'people', 'test');
+  if (people !== 'test' && people !== 'dev') throw new UsageError(`--people is test or dev, not ${people}`);
+  const result = evalPersonal(model, pool, { seed: Number(stringFlag(args, 'seed', '1')), people, log: (m) => console.error(m) });
   printResult(args, result, (r) =>
     [
-      `SYNTHETIC people (${r.people.length} hidden tastes, ${r.noise * 100}% noisy answers), model ${model.meta.trainedOn}:`,
+      `SYNTHETIC ${r.people_set} people (${r.people.length} hidden tastes, ${r.noise * 100}% noisy answers), model ${model.meta.trainedOn}:`,
       ...CHECKPOINTS.map((c) => `  after ${c} judgements: AUC ${r.auc_at[c]} (centroid ${r.centroid_auc_at[c]}), liked in top 20 ${r.liked_top20_at[c]}`),
       `  general model alone: AUC ${r.general_auc}; ${r.seconds_per_finetune} s per fine-tune`,
     ].join('\n'),
