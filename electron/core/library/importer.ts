@@ -1,24 +1,26 @@
-// Imports photos into a person's wardrobe: decode, embed, describe, store. Decoding of the next batch
-// overlaps inference of the current one, so both cores stay busy. A bad file is reported and skipped; each
-// batch is stored in one transaction, after its files are on disk, so a crash or a cancel leaves only
-// whole items behind.
+// Imports photos into a person's wardrobe: decode, embed, describe, store. Three stages run at once on
+// different batches (batch-pipeline.ts): decoding (sharp's threads), inference (the backbone worker) and
+// storing (files, then SQLite), so both cores stay busy. A bad file is reported and skipped; each batch is
+// stored in one transaction, after its files are on disk, so a crash or a cancel leaves only whole items behind.
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type { ImportProgress } from '../../../shared/api.ts';
-import { decodeImage } from '../vision/decode.ts';
+import { COLOR_SAMPLE_SIDE, decodeImage } from '../vision/decode.ts';
 import type { DecodedImage } from '../vision/decode.ts';
 import type { Backbone } from '../vision/backbone.ts';
 import { readImagenet } from '../vision/imagenet-tags.ts';
 import { readHeads } from '../heads/predict.ts';
 import { dominantColors } from '../vision/colors.ts';
+import type { NamedColor } from '../vision/colors.ts';
 import { runBatchPipeline } from '../vision/batch-pipeline.ts';
+import type { PipelineTimings } from '../vision/batch-pipeline.ts';
+import type { BackboneOutput } from '../vision/backbone.ts';
 import type { ImportSource } from './import-sources.ts';
 import type { ItemsRepo, NewItem } from './items-repo.ts';
 import { sha256Hex, storageProblem } from './library-files.ts';
 import type { LibraryFiles } from './library-files.ts';
 
 export const IMPORT_BATCH = 16;
-const COLOR_SAMPLE_SIDE = 32;
 
 export interface ImportDeps {
   repo: ItemsRepo;
@@ -32,6 +34,12 @@ interface Decoded {
   bytes: Uint8Array;
   sha256: string;
   image: DecodedImage;
+  colors: NamedColor[];
+}
+
+interface Embedded {
+  batch: Decoded[];
+  output: BackboneOutput | null;
 }
 
 export class ImportJob {
@@ -44,6 +52,8 @@ export class ImportJob {
   private readonly seen = new Set<string>();
   readonly progress: ImportProgress;
   readonly finished: Promise<ImportProgress>;
+  /** Where the time went (seconds per stage), once finished; for the benchmark. */
+  timings: PipelineTimings | null = null;
 
   constructor(deps: ImportDeps, personId: number, sources: ImportSource[]) {
     this.deps = deps;
@@ -63,11 +73,12 @@ export class ImportJob {
 
   private async run(): Promise<ImportProgress> {
     try {
-      await runBatchPipeline({
+      this.timings = await runBatchPipeline({
         sources: this.sources,
         batchSize: IMPORT_BATCH,
         prepare: (batch) => this.decodeBatch(batch),
-        consume: (decoded) => this.embedAndStore(decoded),
+        consume: (decoded) => this.embed(decoded),
+        store: (embedded) => this.store(embedded),
         stopped: () => this.cancelled,
       });
       this.progress.state = this.cancelled ? 'cancelled' : 'done';
@@ -93,7 +104,8 @@ export class ImportJob {
             this.tick();
             return null;
           }
-          return { source, bytes, sha256, image: await decodeImage(bytes) };
+          const image = await decodeImage(bytes);
+          return { source, bytes, sha256, image, colors: dominantColors(image.colorSample, COLOR_SAMPLE_SIDE) };
         } catch (error) {
           this.fail(source, error);
           return null;
@@ -103,10 +115,15 @@ export class ImportJob {
     return results.filter((r): r is Decoded => r !== null);
   }
 
-  private async embedAndStore(batch: Decoded[]): Promise<void> {
-    if (batch.length === 0) return;
+  private async embed(batch: Decoded[]): Promise<Embedded> {
+    if (batch.length === 0) return { batch, output: null };
     const backbone = await this.deps.backbone();
-    const { embeddings, probs, heads } = await backbone.embed(batch.map((d) => d.image.modelInput), { heads: true });
+    return { batch, output: await backbone.embed(batch.map((d) => d.image.modelInput), { heads: true }) };
+  }
+
+  private async store({ batch, output }: Embedded): Promise<void> {
+    if (!output) return;
+    const { embeddings, probs, heads } = output;
     const items: NewItem[] = await mapYielding(batch, (d, i) => {
       const reading = readImagenet(probs[i]!, this.deps.labels);
       // The trained heads decide the type and give the code; the ImageNet prior only stands in without them.
@@ -125,7 +142,7 @@ export class ImportJob {
         code: predicted?.code ?? null,
         codes: predicted?.codes ?? null,
         tags: reading.tags,
-        colors: dominantColors(d.image.colorSample, COLOR_SAMPLE_SIDE),
+        colors: d.colors,
         embedding: embeddings[i]!,
       };
     });
