@@ -1,7 +1,8 @@
 // Worker thread that owns the ONNX Runtime session of the image backbone, so inference never runs on the
 // thread that answers the window. It tries the execution providers in order and reports the one it got.
 // When trained item heads are given and a request asks for them, it also embeds each image's centre view
-// (heads/views.ts) and runs the heads on both embeddings right after the backbone.
+// (heads/views.ts) and runs the heads on both embeddings right after the backbone. Requests run one at a
+// time, in the order they came, so the next batch can wait here while the current one runs.
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import { HeadsSession } from '../heads/runtime.ts';
@@ -37,6 +38,9 @@ async function openSession(): Promise<{ session: ort.InferenceSession; provider:
         graphOptimizationLevel: 'all',
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
+        // No busy-waiting between operators: on two cores, a spinning thread takes the CPU that decoding
+        // the next batch needs (measured in BENCHMARKS.md, import).
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
       return { session, provider };
     } catch (error) {
@@ -65,25 +69,35 @@ try {
     }
   }
   port.postMessage({ ready: true, provider, embeddingDim, classes, heads: heads !== null, headsError } satisfies BackboneReady);
-  port.on('message', async (req: BackboneRequest) => {
+  let queue: Promise<void> = Promise.resolve();
+  port.on('message', (req: BackboneRequest) => {
+    queue = queue.then(() => answer(req));
+  });
+
+  async function answer(req: BackboneRequest): Promise<void> {
     try {
-      const out = await session.run({ image: new ort.Tensor('uint8', req.batch, [req.count, SIDE, SIDE, 3]) });
-      const embeddings = out.embedding!.data as Float32Array;
-      const probs = out.probs!.data as Float32Array;
-      let h: HeadsBatch | null = null;
-      if (heads && req.heads) {
-        const frame = SIDE * SIDE * 3;
-        const centre = new Uint8Array(req.batch.length);
-        for (let i = 0; i < req.count; i++) centre.set(centreView(req.batch.subarray(i * frame, (i + 1) * frame), SIDE), i * frame);
-        const c = await session.run({ image: new ort.Tensor('uint8', centre, [req.count, SIDE, SIDE, 3]) });
-        h = await heads.runFlat(embeddings, c.embedding!.data as Float32Array, req.count);
+      const frame = SIDE * SIDE * 3;
+      const withHeads = req.heads === true ? heads : null;
+      // With the heads, each photo's centre view goes through the backbone too: in the same run as the photos
+      // (one run of 2N images gives the same outputs as two runs of N, and costs less per image).
+      const images = withHeads ? new Uint8Array(2 * req.count * frame) : req.batch;
+      if (withHeads) {
+        images.set(req.batch);
+        for (let i = 0; i < req.count; i++) images.set(centreView(req.batch.subarray(i * frame, (i + 1) * frame), SIDE), (req.count + i) * frame);
       }
+      const n = withHeads ? 2 * req.count : req.count;
+      const out = await session.run({ image: new ort.Tensor('uint8', images, [n, SIDE, SIDE, 3]) });
+      const all = out.embedding!.data as Float32Array;
+      const allProbs = out.probs!.data as Float32Array;
+      const embeddings = withHeads ? all.slice(0, req.count * embeddingDim) : all;
+      const probs = withHeads ? allProbs.slice(0, req.count * classes) : allProbs;
+      const h = withHeads ? await withHeads.runFlat(embeddings, all.slice(req.count * embeddingDim), req.count) : null;
       const transfer = [embeddings.buffer, probs.buffer, ...(h ? [h.fine.buffer, h.coarse.buffer, h.hash.buffer] : [])] as ArrayBuffer[];
       port.postMessage({ id: req.id, ok: true, embeddings, probs, heads: h } satisfies BackboneResponse, transfer);
     } catch (error) {
       port.postMessage({ id: req.id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies BackboneResponse);
     }
-  });
+  }
 } catch (error) {
   port.postMessage({ ready: false, error: error instanceof Error ? error.message : String(error) } satisfies BackboneReady);
 }
