@@ -59,8 +59,8 @@ export interface LoadBenchResult {
   open_ms: number;
   library_mb: number;
   idle: Record<string, Latency>;
-  /** items.list alone on the whole library, call after call: how a page's cost depends on where it is. */
-  listing_idle: Record<string, Latency>;
+  /** Browsing the whole library, call after call with nothing else running: items.list pages (how a page's cost depends on where it is) and items.counts. */
+  browse_idle: Record<string, Latency>;
   during_import: { calls: Record<string, Latency>; photos: number; seconds: number; imported: number };
   event_loop_delay_ms: { idle_p99: number; import_alone_p99: number; import_alone_max: number; import_and_calls_p99: number; import_and_calls_max: number };
   calls_over_100ms_during_import: number;
@@ -97,7 +97,7 @@ export async function runLoadBench(o: LoadBenchOptions): Promise<LoadBenchResult
     await new Promise((resolve) => setTimeout(resolve, 1000));
     idleLoop.disable();
     const idle = await measureCalls(core, sample, 30, rng);
-    const listing = await measureListing(core, sample, 100, rng);
+    const browse = await measureBrowsing(core, sample, 100, rng);
 
     // An import of real photos into the client's wardrobe, alone: what it costs the event loop.
     const next = (n: number) => photos.splice(o.realPhotos, n).map((p) => p.file);
@@ -129,7 +129,7 @@ export async function runLoadBench(o: LoadBenchOptions): Promise<LoadBenchResult
       open_ms: Math.round(open_ms),
       library_mb: Math.round(folderBytes(libraryDir) / 2 ** 20),
       idle: summarise(idle),
-      listing_idle: summarise(listing),
+      browse_idle: summarise(browse),
       during_import: { calls: summarise(during), photos: importing.length, seconds: round(import_s, 1), imported: result.imported },
       event_loop_delay_ms: {
         idle_p99: ms(idleLoop.percentile(99)),
@@ -164,8 +164,8 @@ export async function benchLoad(args: ParsedArgs): Promise<void> {
   printResult(args, result, (r) =>
     [
       `A library of ${r.items} items (${r.people} people, ${r.wardrobe} items each) opens in ${r.open_ms} ms; peak RSS ${r.peak_rss_mb} MB.`,
-      `items.list of the whole library, 200 items, idle: ` +
-        Object.entries(r.listing_idle)
+      `Browsing the whole library (items.list pages of 200, items.counts), idle: ` +
+        Object.entries(r.browse_idle)
           .map(([k, v]) => `${k} p50 ${v.p50_ms} ms, p95 ${v.p95_ms} ms`)
           .join('; ') +
         '.',
@@ -257,8 +257,8 @@ async function buildSynthetic(core: Core, real: RealItem[], o: LoadBenchOptions,
 
 type Timings = Record<string, { ms: number[]; over: number }>;
 
-/** Pages of the whole library, 200 items each: the first, one at a random offset, the one after it by cursor, and a type's first. */
-async function measureListing(core: Core, s: Sample, rounds: number, rng: Rng): Promise<Timings> {
+/** Pages of the whole library, 200 items each (the first, one at a random offset, the one after it by cursor, a type's first), and its filter-chip counts. */
+async function measureBrowsing(core: Core, s: Sample, rounds: number, rng: Rng): Promise<Timings> {
   const page = (input: Partial<ApiInput<'items.list'>>) => call(core, 'items.list', { personId: s.bigId, limit: 200, ...input });
   let after: ApiResults['items.list']['next'] = null;
   const calls: [string, () => Promise<unknown>][] = [
@@ -266,6 +266,7 @@ async function measureListing(core: Core, s: Sample, rounds: number, rng: Rng): 
     ['random offset', async () => (after = (await page({ offset: rng.int(Math.max(1, s.bigTotal - 400)) })).next ?? null)],
     ['next page by cursor', () => page(after ? { after } : {})],
     ['first page of a type', () => page({ type: 'bottom' })],
+    ['items.counts', () => call(core, 'items.counts', { personId: s.bigId })],
   ];
   const out: Timings = Object.fromEntries(calls.map(([name]) => [name, { ms: [], over: 0 }]));
   for (let r = 0; r < rounds; r++) {
