@@ -90,10 +90,12 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
   // acc[l][u][j]: unary of row j of slot u plus its table entries towards the items chosen at levels < l.
   const acc: Float32Array[][] = Array.from({ length: m }, () => order.map((s) => new Float32Array(space.size(s))));
   for (let u = 0; u < m; u++) acc[0]![u]!.set(unary[u]!);
-  let threshold = floor;
+  // The score an outfit must beat: in a typed array, as a captured variable that changes would put
+  // every new value in a fresh heap number.
+  const threshold = Float64Array.of(floor);
   const push = (score: number) => {
     heap.push(score, chosen);
-    if (heap.full()) threshold = Math.max(floor, heap.minScore());
+    if (heap.full()) threshold[0] = Math.max(floor, heap.minScore());
   };
 
   // bests[l][u]: the largest acc[l][u] over allowed rows (filled by the level above while it updates acc).
@@ -151,17 +153,17 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
       for (let p = 0; p < count; p++) {
         const i = listed ? leafRows[p]! : rows[p]!;
         const base = partial + own[i]!;
-        if (base + bestLast + maxTo[i]! <= threshold) continue;
+        if (base + bestLast + maxTo[i]! <= threshold[0]!) continue;
         const o = i * t.cols;
         chosen[level] = i;
         if (leafOrder) {
           for (let q = 0; q < t.cols; q++) {
             const j = leafOrder[o + q]!;
             const v = td[o + j]!;
-            if (base + bestLast + v <= threshold) break;
+            if (base + bestLast + v <= threshold[0]!) break;
             if (lastAllowed[j] === 0) continue;
             const s = base + (lazyLast ? Math.fround(prevLast[j]! + prevTd[prevO + j]!) : lastAcc[j]!) + v;
-            if (s > threshold) {
+            if (s > threshold[0]!) {
               chosen[last] = j;
               push(s);
             }
@@ -171,7 +173,7 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
         for (let q = 0; q < nl; q++) {
           const j = lastRows[q]!;
           const s = base + lastAcc[j]! + td[o + j]!;
-          if (s > threshold) {
+          if (s > threshold[0]!) {
             chosen[last] = j;
             push(s);
           }
@@ -192,15 +194,27 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
       let b = partial + own[i]! + restPairs;
       for (let u = level + 1; u < m; u++) b += bestBefore[u]! + rowMax[level]![u]![i]!;
       bound[r] = b;
-      if (b > threshold) queue[queued++] = r;
+      if (b > threshold[0]!) queue[queued++] = r;
     }
     const byBound = sortByBound(queue.subarray(0, queued), bound, rows);
+    // Before the last scan's level: the most any of its items can add (accumulator plus best entry
+    // towards the last slot), for the early stop when listing them.
+    let leafCap = -Infinity;
+    if (sorted && level === m - 3) {
+      const src = here[m - 2]!;
+      const maxTo = rowMax[m - 2]![m - 1]!;
+      const cu = cand[m - 2]!;
+      for (let q = 0; q < cu.length; q++) {
+        const v = src[cu[q]!]! + maxTo[cu[q]!]!;
+        if (v > leafCap) leafCap = v;
+      }
+    }
     const next = acc[level + 1]!;
     const nextBests = bests[level + 1]!;
     items: for (let p = 0; p < byBound.length; p++) {
       const r = byBound[p]!;
       let b = bound[r]!;
-      if (b <= threshold) break;
+      if (b <= threshold[0]!) break;
       const i = rows[r]!;
       chosen[level] = i;
       // Tighter: each later slot's real best (its accumulator plus this item's entries) replaces its
@@ -227,7 +241,7 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
           }
           nextBests[u] = best;
           b += best - (cap + rowMax[level]![u]![i]!);
-          if (b <= threshold) continue items;
+          if (b <= threshold[0]!) continue items;
         }
         const beforeLeaf = level === m - 3;
         for (let u = level + 1; u < (lazyLast && beforeLeaf ? m - 1 : m); u++) {
@@ -239,17 +253,29 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
           const cu = cand[u]!;
           if (beforeLeaf && u === m - 2) {
             // The next level's items, with the first test of its loop done here (against the
-            // threshold as it is now: it only rises, so the loop tests again).
+            // threshold as it is now: it only rises, so the loop tests again), read by decreasing
+            // entry of this item's row: once even the best accumulator-plus-best-last-entry
+            // (leafCap) cannot lift an entry past the threshold, no later one can. Only the items
+            // that pass get their accumulator written, and they are listed in row order.
             const maxTo = rowMax[u]![m - 1]!;
             const nextPartial = partial + own[i]!;
             const bestLast = nextBests[m - 1]!;
+            const ord = orders[level]![u]!;
+            const mask = allowedMask[u]!;
+            const stop = threshold[0]! - nextPartial - bestLast - leafCap - BOUND_SLACK;
             leafCount = 0;
-            for (let q = 0; q < cu.length; q++) {
-              const j = cu[q]!;
-              const v = Math.fround(src[j]! + td[o + j]!);
-              dst[j] = v;
-              if (nextPartial + v + bestLast + maxTo[j]! > threshold) leafRows[leafCount++] = j;
+            for (let q = 0; q < t.cols; q++) {
+              const j = ord[o + q]!;
+              const e = td[o + j]!;
+              if (e <= stop) break;
+              if (mask[j] === 0) continue;
+              const v = Math.fround(src[j]! + e);
+              if (nextPartial + v + bestLast + maxTo[j]! > threshold[0]!) {
+                dst[j] = v;
+                leafRows[leafCount++] = j;
+              }
             }
+            sortAscending(leafRows, leafCount);
             continue;
           }
           for (let q = 0; q < cu.length; q++) {
@@ -274,7 +300,7 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
           }
           nextBests[u] = best;
           b += best - (bestBefore[u]! + rowMax[level]![u]![i]!);
-          if (b <= threshold) continue items;
+          if (b <= threshold[0]!) continue items;
         }
       }
       visit(level + 1, partial + own[i]!);
@@ -282,7 +308,27 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
   };
   visit(0, 0);
   const levelOf = slots.map((s) => order.indexOf(s));
-  return heap.sorted().map(({ score, rows }) => ({ slots: [...slots], rows: levelOf.map((l) => rows[l]!), score }));
+  return heap.sorted((score, rows, at) => ({ slots: [...slots], rows: levelOf.map((l) => rows[at + l]!), score }));
+}
+
+/** Early stops use bounds this much looser than they need be: stored accumulators are rounded to float32. */
+const BOUND_SLACK = 1e-5;
+
+/** The first `count` entries in increasing order (insertion sort for the usual short lists). */
+function sortAscending(a: Int32Array, count: number): void {
+  if (count > 64) {
+    a.subarray(0, count).sort();
+    return;
+  }
+  for (let x = 1; x < count; x++) {
+    const v = a[x]!;
+    let z = x - 1;
+    while (z >= 0 && a[z]! > v) {
+      a[z + 1] = a[z]!;
+      z--;
+    }
+    a[z + 1] = v;
+  }
 }
 
 /** Queue entries (rows' positions) by decreasing bound, ties by row; insertion sort for the usual short queues. */
@@ -347,11 +393,19 @@ class TopHeap {
     this.up(this.size - 1);
   }
 
-  sorted(): { score: number; rows: Int32Array }[] {
+  /** The entries best first (ties by rows), each as its score and its rows mapped by `pick`. */
+  sorted<T>(pick: (score: number, rows: Int32Array, at: number) => T): T[] {
     const w = this.width;
-    return Array.from({ length: this.size }, (_, k) => ({ score: this.scores[k]!, rows: this.rows.slice(k * w, (k + 1) * w) })).sort(
-      (a, b) => b.score - a.score || compareRows(a.rows, b.rows),
-    );
+    const r = this.rows;
+    const byScore = new Int32Array(this.size);
+    for (let k = 0; k < this.size; k++) byScore[k] = k;
+    byScore.sort((a, b) => {
+      const d = this.scores[b]! - this.scores[a]!;
+      if (d !== 0) return d;
+      for (let c = 0; c < w; c++) if (r[a * w + c] !== r[b * w + c]) return r[a * w + c]! - r[b * w + c]!;
+      return 0;
+    });
+    return Array.from(byScore, (k) => pick(this.scores[k]!, r, k * w));
   }
 
   private put(k: number, score: number, rows: Int32Array): void {
@@ -404,9 +458,4 @@ class TopHeap {
       k = min;
     }
   }
-}
-
-function compareRows(a: Int32Array, b: Int32Array): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
 }

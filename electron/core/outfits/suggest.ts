@@ -60,6 +60,8 @@ export function suggestOutfits(index: WardrobeIndex, options: SuggestOptions): S
   // exact top-n search over the items not yet used up; within a round the list is scanned in order, so
   // the picks are exactly those of one scan over all outfits sorted by score.
   const picked: SuggestedOutfit[] = [];
+  // The picks' items that are not pinned (what the diversity rules compare), kept once per pick.
+  const pickedFree: number[][] = [];
   // A later round finds the earlier picks again: one outfit is never suggested twice (near-duplicates
   // allowed or not).
   const pickedKeys = new Set<string>();
@@ -71,13 +73,14 @@ export function suggestOutfits(index: WardrobeIndex, options: SuggestOptions): S
     for (const f of found) {
       if (picked.length >= k) break;
       const ids = f.slots.map((s, i) => index.ids(s)[f.rows[i]!]!);
-      const key = [...ids].sort((a, b) => a - b).join(',');
-      if (pickedKeys.has(key)) continue;
       const own = free(ids);
       if (own.some((id) => (uses.get(id) ?? 0) >= maxUses)) continue;
-      if (!options.allowNearDuplicates && picked.some((p) => nearDuplicate(own, free(p.itemIds)))) continue;
+      if (!options.allowNearDuplicates && pickedFree.some((p) => nearDuplicate(own, p))) continue;
+      const key = [...ids].sort((a, b) => a - b).join(',');
+      if (pickedKeys.has(key)) continue;
       for (const id of own) uses.set(id, (uses.get(id) ?? 0) + 1);
       pickedKeys.add(key);
+      pickedFree.push(own);
       picked.push(toSuggestion(index, f, ids));
       progress = true;
     }
@@ -134,11 +137,18 @@ const MAX_CANDIDATES = 200_000;
 
 /** Two outfits differ in one item only (counting the items that are not pinned). */
 function nearDuplicate(a: readonly number[], b: readonly number[]): boolean {
-  const onlyA = a.filter((id) => !b.includes(id)).length;
-  const onlyB = b.filter((id) => !a.includes(id)).length;
+  const onlyA = countMissing(a, b);
+  const onlyB = countMissing(b, a);
   // With a single free slot every pair of outfits differs in one item: that is all there is to vary.
   const need = Math.min(2, a.length, b.length);
   return Math.max(onlyA, onlyB) < need;
+}
+
+/** How many of a's ids are not in b (no arrays allocated: it runs for every candidate against every pick). */
+function countMissing(a: readonly number[], b: readonly number[]): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (!b.includes(a[i]!)) n++;
+  return n;
 }
 
 function toSuggestion(index: WardrobeIndex, f: FoundOutfit, ids: number[]): SuggestedOutfit {
