@@ -53,6 +53,25 @@ function migrate(db: Database, file: string, migrations: readonly Migration[]): 
       db.pragma(`user_version = ${m.version}`);
     })();
   }
+  if (current > 0) reclaimFreedPages(db);
+}
+
+/**
+ * A migration that moves data between tables (schema 4 moved every embedding) leaves the old pages free: the
+ * file would stay twice its size. VACUUM is atomic (a crash leaves the migrated file as it was); if another
+ * process holds the library open it is skipped, and the free pages are reused by later imports.
+ */
+function reclaimFreedPages(db: Database): void {
+  const free = db.pragma('freelist_count', { simple: true }) as number;
+  const pages = db.pragma('page_count', { simple: true }) as number;
+  if (free < 0.25 * pages) return;
+  try {
+    db.exec('VACUUM');
+    // VACUUM went through the WAL: give its space back too.
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_BUSY'))) throw error;
+  }
 }
 
 /** A consistent copy taken with SQLite's online backup (VACUUM INTO works while WAL readers exist). */
