@@ -13,13 +13,13 @@ import { UsageError, stringFlag } from '../args.ts';
 import { printResult, progressLine } from '../output.ts';
 
 export async function evalPersonalCommand(args: ParsedArgs): Promise<void> {
+  const people = stringFlag(args, 'people', 'test');
+  if (people !== 'test' && people !== 'dev') throw new UsageError(`--people is test or dev, not ${people}`);
   const dir = path.resolve(stringFlag(args, 'lookbook'));
   const model = loadModel(path.resolve(stringFlag(args, 'model', SHIPPED_COMPAT_DIR)));
   const data = await loadLookbookData(dir, { modelPath: path.join(stringFlag(args, 'models', GENERATED_MODELS_DIR), BACKBONE_FILE), onProgress: progressLine('embedding lookbook') });
   const lookbook = loadLookbook(dir);
   const pool: PoolItem[] = data.items.map((it, i) => ({ slot: it.slot, embedding: it.embedding, attributes: lookbook.items.get(data.itemIds[i]!)!.attributes }));
-  const people = stringFlag(args, 'people', 'test');
-  if (people !== 'test' && people !== 'dev') throw new UsageError(`--people is test or dev, not ${people}`);
   const result = evalPersonal(model, pool, { seed: Number(stringFlag(args, 'seed', '1')), people, log: (m) => console.error(m) });
   printResult(args, result, (r) =>
     [
