@@ -65,6 +65,7 @@ export class CatalogueIndex {
   /** Unpinned potential order per slot set and slot: rows sorted by decreasing potential. */
   private readonly order = new Map<string, Int32Array>();
   readonly buildMs: number;
+  private poolScratch = new Float32Array(0);
 
   constructor(model: CompatModel, items: readonly EngineItem[], personal?: PersonalCompat) {
     const started = performance.now();
@@ -226,7 +227,11 @@ export class CatalogueIndex {
       const mine = this.blocks.get(a)!.sides.get(pair.key)!;
       const theirs = this.blocks.get(b)!.sides.get(pair.key)!;
       const dim = mine.dim;
-      return matmulTransB(gatherRows(mine.data, dim, seedRows), seedRows.length, dim, gatherRows(theirs.data, dim, pool), pool.length);
+      // The pool's rows go to a buffer kept between queries (the product copies them at once): a
+      // megabyte per slot pair less to collect, next to a catalogue's large old generation.
+      if (this.poolScratch.length < pool.length * dim) this.poolScratch = new Float32Array(pool.length * dim);
+      const y = gatherRows(theirs.data, dim, pool, this.poolScratch);
+      return matmulTransB(gatherRows(mine.data, dim, seedRows), seedRows.length, dim, y, pool.length);
     };
     // Seed expansion: each seed keeps its `perSeed` best partners of every other slot it shares a set with.
     const expand = (seedsOf: Map<Slot, number[]>) => {
@@ -451,9 +456,9 @@ function padColumns(side: { dim: number; data: Float32Array }, rows: number): { 
   return { dim, data };
 }
 
-/** The given rows of a row-major matrix, in that order. */
-function gatherRows(data: Float32Array, dim: number, rows: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(rows.length * dim);
+/** The given rows of a row-major matrix, in that order (into `into` when given: at least rows x dim long). */
+function gatherRows(data: Float32Array, dim: number, rows: ArrayLike<number>, into?: Float32Array): Float32Array {
+  const out = into ?? new Float32Array(rows.length * dim);
   // One native copy per row: several times faster than an element loop, even with the view it allocates.
   for (let i = 0; i < rows.length; i++) out.set(data.subarray(rows[i]! * dim, (rows[i]! + 1) * dim), i * dim);
   return out;
