@@ -308,7 +308,9 @@ export function topOutfits(space: SearchSpace, slots: readonly Slot[], n: number
   };
   visit(0, 0);
   const levelOf = slots.map((s) => order.indexOf(s));
-  return heap.sorted((score, rows, at) => ({ slots: [...slots], rows: levelOf.map((l) => rows[at + l]!), score }));
+  // One copy of the slot list, shared by every outfit found (none of them changes it).
+  const slotList = [...slots];
+  return heap.sorted((score, rows, at) => ({ slots: slotList, rows: levelOf.map((l) => rows[at + l]!), score }));
 }
 
 /** Early stops use bounds this much looser than they need be: stored accumulators are rounded to float32. */

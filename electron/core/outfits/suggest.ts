@@ -49,7 +49,7 @@ export function suggestOutfits(index: WardrobeIndex, options: SuggestOptions): S
   const allowed: Partial<Record<Slot, Int32Array>> = {};
   for (const slot of index.slots()) {
     const pin = pinnedSlots.get(slot);
-    allowed[slot] = pin !== undefined ? Int32Array.of(pin) : Int32Array.from(index.ids(slot).flatMap((id, row) => (excluded.has(id) ? [] : [row])));
+    allowed[slot] = pin !== undefined ? Int32Array.of(pin) : rowsNotExcluded(index.ids(slot), excluded);
   }
   const feasible = sets.filter((set) => set.every((s) => (allowed[s]?.length ?? 0) > 0));
   const k = options.k;
@@ -134,6 +134,13 @@ function maxAt(values: Float32Array, rows: Int32Array): number {
 }
 
 const MAX_CANDIDATES = 200_000;
+
+function rowsNotExcluded(ids: readonly number[], excluded: ReadonlySet<number>): Int32Array {
+  const rows = new Int32Array(ids.length);
+  let n = 0;
+  for (let row = 0; row < ids.length; row++) if (!excluded.has(ids[row]!)) rows[n++] = row;
+  return rows.slice(0, n);
+}
 
 /** Two outfits differ in one item only (counting the items that are not pinned). */
 function nearDuplicate(a: readonly number[], b: readonly number[]): boolean {
