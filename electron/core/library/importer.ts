@@ -10,6 +10,7 @@ import type { DecodedImage } from '../vision/decode.ts';
 import type { Backbone } from '../vision/backbone.ts';
 import { readImagenet } from '../vision/imagenet-tags.ts';
 import { readHeads } from '../heads/predict.ts';
+import { centreView } from '../heads/views.ts';
 import { dominantColors } from '../vision/colors.ts';
 import type { NamedColor } from '../vision/colors.ts';
 import { runBatchPipeline } from '../vision/batch-pipeline.ts';
@@ -35,6 +36,7 @@ interface Decoded {
   sha256: string;
   image: DecodedImage;
   colors: NamedColor[];
+  centre: Uint8Array;
 }
 
 interface Embedded {
@@ -105,7 +107,9 @@ export class ImportJob {
             return null;
           }
           const image = await decodeImage(bytes);
-          return { source, bytes, sha256, image, colors: dominantColors(image.colorSample, COLOR_SAMPLE_SIDE) };
+          // Colours and the centre view (for the item heads) are made here, off the inference stage's path.
+          const colors = dominantColors(image.colorSample, COLOR_SAMPLE_SIDE);
+          return { source, bytes, sha256, image, colors, centre: centreView(image.modelInput) };
         } catch (error) {
           this.fail(source, error);
           return null;
@@ -118,7 +122,7 @@ export class ImportJob {
   private async embed(batch: Decoded[]): Promise<Embedded> {
     if (batch.length === 0) return { batch, output: null };
     const backbone = await this.deps.backbone();
-    return { batch, output: await backbone.embed(batch.map((d) => d.image.modelInput), { heads: true }) };
+    return { batch, output: await backbone.embed(batch.map((d) => d.image.modelInput), { centres: batch.map((d) => d.centre) }) };
   }
 
   private async store({ batch, output }: Embedded): Promise<void> {

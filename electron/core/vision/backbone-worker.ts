@@ -1,12 +1,11 @@
 // Worker thread that owns the ONNX Runtime session of the image backbone, so inference never runs on the
 // thread that answers the window. It tries the execution providers in order and reports the one it got.
-// When trained item heads are given and a request asks for them, it also embeds each image's centre view
-// (heads/views.ts) and runs the heads on both embeddings right after the backbone. Requests run one at a
+// When trained item heads are given and a request brings each image's centre view (heads/views.ts), it
+// embeds those too and runs the heads on both embeddings right after the backbone. Requests run one at a
 // time, in the order they came, so the next batch can wait here while the current one runs.
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import { HeadsSession } from '../heads/runtime.ts';
-import { centreView } from '../heads/views.ts';
 
 export interface BackboneWorkerData {
   modelPath: string;
@@ -15,7 +14,8 @@ export interface BackboneWorkerData {
   /** The item heads' ONNX file, or null to run the backbone alone. */
   headsPath: string | null;
 }
-export type BackboneRequest = { id: number; batch: Uint8Array; count: number; heads?: boolean };
+/** `batch` holds `count` images, followed by their `count` centre views when `centres` is set. */
+export type BackboneRequest = { id: number; batch: Uint8Array; count: number; centres: boolean };
 /** The heads' outputs for a batch, flat (count x their width). */
 export type HeadsBatch = { fine: Float32Array; coarse: Float32Array; hash: Float32Array };
 export type BackboneResponse =
@@ -76,21 +76,15 @@ try {
 
   async function answer(req: BackboneRequest): Promise<void> {
     try {
-      const frame = SIDE * SIDE * 3;
-      const withHeads = req.heads === true ? heads : null;
-      // With the heads, each photo's centre view goes through the backbone too: in the same run as the photos
-      // (one run of 2N images gives the same outputs as two runs of N, and costs less per image).
-      const images = withHeads ? new Uint8Array(2 * req.count * frame) : req.batch;
-      if (withHeads) {
-        images.set(req.batch);
-        for (let i = 0; i < req.count; i++) images.set(centreView(req.batch.subarray(i * frame, (i + 1) * frame), SIDE), (req.count + i) * frame);
-      }
-      const n = withHeads ? 2 * req.count : req.count;
-      const out = await session.run({ image: new ort.Tensor('uint8', images, [n, SIDE, SIDE, 3]) });
+      const withHeads = req.centres ? heads : null;
+      // The centre views go through the backbone in the same run as the photos: one run of 2N images gives
+      // the same outputs as two runs of N.
+      const n = req.centres ? 2 * req.count : req.count;
+      const out = await session.run({ image: new ort.Tensor('uint8', req.batch, [n, SIDE, SIDE, 3]) });
       const all = out.embedding!.data as Float32Array;
       const allProbs = out.probs!.data as Float32Array;
-      const embeddings = withHeads ? all.slice(0, req.count * embeddingDim) : all;
-      const probs = withHeads ? allProbs.slice(0, req.count * classes) : allProbs;
+      const embeddings = req.centres ? all.slice(0, req.count * embeddingDim) : all;
+      const probs = req.centres ? allProbs.slice(0, req.count * classes) : allProbs;
       const h = withHeads ? await withHeads.runFlat(embeddings, all.slice(req.count * embeddingDim), req.count) : null;
       const transfer = [embeddings.buffer, probs.buffer, ...(h ? [h.fine.buffer, h.coarse.buffer, h.hash.buffer] : [])] as ArrayBuffer[];
       port.postMessage({ id: req.id, ok: true, embeddings, probs, heads: h } satisfies BackboneResponse, transfer);
