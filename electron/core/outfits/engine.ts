@@ -116,9 +116,15 @@ export class WardrobeIndex implements SearchSpace {
     return t.data[rowA * t.cols + rowB]!;
   }
 
-  /** Every table of the wardrobe, computed now (a full re-score). */
+  /** Every table of the wardrobe (and each row's order, if kept), computed now: a full re-score. */
   computeAllTables(): void {
-    for (const a of this.blocks.keys()) for (const b of this.blocks.keys()) if (a !== b && canonicalPair(a, b)) this.table(a, b);
+    for (const a of this.blocks.keys()) {
+      for (const b of this.blocks.keys()) {
+        if (a === b || !canonicalPair(a, b)) continue;
+        this.table(a, b);
+        this.rowOrder(a, b);
+      }
+    }
   }
 }
 

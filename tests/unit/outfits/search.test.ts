@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../electron/core/learning/nn/rng.ts';
 import { OutfitEngine } from '../../../electron/core/outfits/engine.ts';
 import type { WardrobeIndex } from '../../../electron/core/outfits/engine.ts';
-import { topOutfits } from '../../../electron/core/outfits/search.ts';
+import { computeRowOrder, topOutfits } from '../../../electron/core/outfits/search.ts';
 import type { SearchSpace } from '../../../electron/core/outfits/search.ts';
 import { VALID_SLOT_SETS, pairsOf } from '../../../electron/core/outfits/slots.ts';
 import type { Slot } from '../../../electron/core/outfits/slots.ts';
@@ -61,6 +61,22 @@ describe('exact outfit search', () => {
         expect(got.map((g) => g.rows)).toEqual(want.map((w) => w.rows));
         // The same search over the tables alone (no kept row orders, as for a catalogue query): same result.
         expect(topOutfits(tablesOnly(index), slots, n, allowed)).toEqual(got);
+      }
+    }
+  });
+});
+
+describe('row orders', () => {
+  it("lists each row's columns by decreasing entry, ties by column (negative, zero and repeated values)", () => {
+    const rng = new Rng(23);
+    for (let trial = 0; trial < 20; trial++) {
+      const rows = 1 + rng.int(12);
+      const cols = 1 + rng.int(60);
+      const data = Float32Array.from({ length: rows * cols }, () => (trial % 2 ? rng.int(7) / 3 - 1 : 4 * rng.next() - 2));
+      const got = computeRowOrder({ rows, cols, data });
+      for (let i = 0; i < rows; i++) {
+        const want = Array.from({ length: cols }, (_, j) => j).sort((a, b) => data[i * cols + b]! - data[i * cols + a]! || a - b);
+        expect(Array.from(got.subarray(i * cols, (i + 1) * cols))).toEqual(want);
       }
     }
   });
