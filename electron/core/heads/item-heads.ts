@@ -2,6 +2,9 @@
 // standardisation of each, the garment-type ensemble over both (fine probabilities, and coarse ones summed
 // from them), and one hashing head per garment type over the photo's own embedding. The TypeScript forward
 // pass here and the ONNX graph written by exportItemHeads compute the same thing; a test holds them to 1e-5.
+// The dense layers' weight matrices are stored as float16 (half the file) and widened by a Cast that ONNX
+// Runtime folds into a float32 constant when the session loads; the TypeScript side holds the same
+// rounded values (roundWeightsToHalf), so both still compute with identical weights.
 import { OnnxGraphBuilder } from '../onnx/graph-builder.ts';
 import type { Dense } from '../learning/nn/layers.ts';
 import type { Standardize } from '../learning/nn/standardize.ts';
@@ -12,7 +15,10 @@ import type { TypeMember } from './type-head.ts';
 import { ensembleProbs } from './type-head.ts';
 import type { HashHead } from './hash-head.ts';
 import { HEADS_IO } from './files.ts';
+import { isHalfExact, roundToHalf, toHalfBits } from '../learning/nn/half.ts';
 
+/** onnx.TensorProto.DataType.FLOAT, the Cast target of the float16 weights. */
+const ONNX_FLOAT = 1;
 
 export interface HeadsOutput {
   /** n x FINE_LABELS.length */
@@ -42,6 +48,16 @@ export class ItemHeads {
 
   get bits(): number {
     return this.hashHeads[0]!.bits;
+  }
+
+  /** Every dense layer, type members' then hashing heads'. */
+  denseLayers(): Dense[] {
+    return [...this.typeMembers.flatMap((m) => [m.hidden, m.out]), ...this.hashHeads.flatMap((h) => [h.hidden, h.out])];
+  }
+
+  /** Rounds the weight matrices to float16 in place: what exportItemHeads stores (biases stay float32). */
+  roundWeightsToHalf(): void {
+    for (const layer of this.denseLayers()) roundToHalf(layer.weight.value);
   }
 
   /** Both views standardised and side by side: the type head's input. */
@@ -83,6 +99,9 @@ export function concatColumns(a: Batch, b: Batch): Batch {
  * coarse_probs [N, 7], hash_logits [N, T*K].
  */
 export function exportItemHeads(heads: ItemHeads, metadata: Record<string, string> = {}): Uint8Array {
+  if (!heads.denseLayers().every((l) => isHalfExact(l.weight.value))) {
+    throw new Error('the heads\' weights are not float16 values: call roundWeightsToHalf() before exporting (and before scoring them)');
+  }
   const g = new OnnxGraphBuilder({ graphName: 'item_heads', docString: 'Garment type and hashing heads over the backbone embeddings (stylist train heads).' });
   const dim = heads.standardize.mean.length;
   const standardise = (input: string, std: Standardize, name: string): string => {
@@ -98,7 +117,9 @@ export function exportItemHeads(heads: ItemHeads, metadata: Record<string, strin
   g.node('Concat', [x, c], [both], { axis: { int: 1 } });
 
   const dense = (from: string, layer: Dense, prefix: string): string => {
-    const w = g.initializer(g.uniqueName(`${prefix}.weight`), [layer.outDim, layer.inDim], layer.weight.value);
+    const half = g.float16Initializer(g.uniqueName(`${prefix}.weight_f16`), [layer.outDim, layer.inDim], toHalfBits(layer.weight.value));
+    const w = g.uniqueName(`${prefix}.weight`);
+    g.node('Cast', [half], [w], { to: { int: ONNX_FLOAT } });
     const inputs = [from, w];
     if (layer.bias) inputs.push(g.initializer(g.uniqueName(`${prefix}.bias`), [layer.outDim], layer.bias.value));
     const out = g.uniqueName(`${prefix}.out`);

@@ -140,6 +140,8 @@ export async function trainHeads(options: TrainHeadsOptions): Promise<HeadsMetri
   });
 
   const heads = new ItemHeads(standardize, standardizeCentre, members, hashHeads);
+  // Stored as float16 (item-heads.ts); everything below, test figures included, uses the rounded weights.
+  heads.roundWeightsToHalf();
   const bytes = exportItemHeads(heads, { trained_by: 'stylist train heads', seed: String(seed) });
   fs.mkdirSync(options.outDir, { recursive: true });
   const headsFile = path.join(options.outDir, HEADS_FILE);

@@ -77,6 +77,16 @@ export class OnnxGraphBuilder {
     return name;
   }
 
+  /** A float16 constant given as its values' bit patterns (learning/nn/half.ts): weights stored at half size. */
+  float16Initializer(name: string, dims: readonly number[], bits: Uint16Array): string {
+    const count = dims.reduce((a, b) => a * b, 1);
+    if (count !== bits.length) throw new Error(`initializer ${name}: dims [${dims.join(',')}] hold ${count} values, got ${bits.length}`);
+    if (!HOST_IS_LITTLE_ENDIAN) throw new Error('ONNX export needs a little-endian host');
+    this.define(name);
+    this.initializers.push({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.FLOAT16, rawData: new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength).slice() });
+    return name;
+  }
+
   /** A float scalar or vector constant, for the common case (scales, clip bounds, biases). */
   floatConstant(base: string, values: readonly number[], dims: readonly number[] = values.length === 1 ? [] : [values.length]): string {
     return this.initializer(this.uniqueName(base), dims, Float32Array.from(values));

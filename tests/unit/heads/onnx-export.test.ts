@@ -1,6 +1,11 @@
 // The exported ONNX graph computes what the TypeScript forward pass computes, within 1e-5, at the real
 // sizes (two 1280-d embeddings, 512-wide type members, 128-bit hashing heads), for a model with random weights.
+// The weights are stored as float16: the TypeScript side holds the same rounded values, so the tolerance
+// stays 1e-5, and ONNX Runtime folds the Casts away when the session loads (nothing is widened per run).
+import fs from 'node:fs';
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { ItemHeads, exportItemHeads } from '../../../electron/core/heads/item-heads.ts';
 import { HEADS_IO } from '../../../electron/core/heads/files.ts';
@@ -10,6 +15,7 @@ import { COARSE_TYPES, FINE_LABELS } from '../../../electron/core/heads/labels.t
 import { Standardize } from '../../../electron/core/learning/nn/standardize.ts';
 import { Rng } from '../../../electron/core/learning/nn/rng.ts';
 import { batch } from '../../../electron/core/learning/nn/tensor.ts';
+import { tempDir } from '../../helpers/kit.ts';
 
 function randomHeads(seed: number): ItemHeads {
   const rng = new Rng(seed);
@@ -19,7 +25,9 @@ function randomHeads(seed: number): ItemHeads {
   const members = [0, 1, 2].map((i) => new TypeMember(2 * dim, 512, FINE_LABELS.length, rng, { inputDropout: 0.2, dropout: 0.5 }, `m${i}`));
   for (const m of members) for (const p of m.net.params()) if (p.name.endsWith('bias')) p.value.forEach((_, j) => (p.value[j] = rng.normal() * 0.1));
   const hash = COARSE_TYPES.map((t) => new HashHead(dim, { bits: 128, hidden: 256 }, rng, t));
-  return new ItemHeads(std, centre, members, hash);
+  const heads = new ItemHeads(std, centre, members, hash);
+  heads.roundWeightsToHalf();
+  return heads;
 }
 
 describe('item heads exported to ONNX', () => {
@@ -48,5 +56,23 @@ describe('item heads exported to ONNX', () => {
     // Probabilities: rows sum to one, coarse is fine summed per type.
     for (let r = 0; r < n; r++) expect((coarse.data as Float32Array).subarray(r * 7, r * 7 + 7).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     await session.release();
+  });
+
+  it('stores the weights as float16, refuses weights that are not, and the loaded session has no Casts left', async () => {
+    const heads = randomHeads(3);
+    const bytes = exportItemHeads(heads);
+    const weights = heads.denseLayers().reduce((n, l) => n + l.weight.value.length, 0);
+    expect(weights).toBeGreaterThan(5e6);
+    expect(bytes.length).toBeLessThan(weights * 2 + 1e6);
+    const casts = (model: Uint8Array) => (onnxProto.onnx.ModelProto.decode(model).graph?.node ?? []).filter((n) => n.opType === 'Cast');
+    expect(casts(bytes)).toHaveLength(heads.denseLayers().length);
+
+    const optimised = path.join(tempDir(), 'optimised.onnx');
+    const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', optimizedModelFilePath: optimised, logSeverityLevel: 3 });
+    await session.release();
+    expect(casts(fs.readFileSync(optimised))).toEqual([]);
+
+    heads.typeMembers[0]!.hidden.weight.value[7] = 0.1;
+    expect(() => exportItemHeads(heads)).toThrow(/float16/);
   });
 });
