@@ -25,12 +25,12 @@ export function shortLabel(label: string): string {
 }
 
 export function readImagenet(probs: Float32Array, labels: readonly string[], topK = 5): ImagenetReading {
-  const order = Array.from(probs.keys()).sort((a, b) => probs[b]! - probs[a]!);
-  const tags = order.slice(0, topK).map((i) => ({ label: shortLabel(labels[i] ?? `class ${i}`), p: round(probs[i]!) }));
+  const tags = topClasses(probs, topK).map((i) => ({ label: shortLabel(labels[i] ?? `class ${i}`), p: round(probs[i]!) }));
+  const types = classTypes(labels);
   const mass = new Map<GarmentType, number>();
   let clothing = 0;
   probs.forEach((p, i) => {
-    const type = CLASS_TYPES[shortLabel(labels[i] ?? '')];
+    const type = types[i];
     if (!type) return;
     mass.set(type, (mass.get(type) ?? 0) + p);
     clothing += p;
@@ -41,6 +41,30 @@ export function readImagenet(probs: Float32Array, labels: readonly string[], top
   // Below a fifth of the mass on clothing at all, the guess is noise: leave it to the person.
   if (clothing < 0.2) return { tags, type: 'unknown', confidence: round(1 - clothing) };
   return { tags, type, confidence: round(best / clothing) };
+}
+
+/** The k most probable classes, most probable first; of equal ones, the lower index first (as a stable sort). */
+function topClasses(probs: Float32Array, k: number): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < probs.length; i++) {
+    if (top.length === k && probs[i]! <= probs[top[k - 1]!]!) continue;
+    let at = Math.min(top.length, k - 1);
+    while (at > 0 && probs[i]! > probs[top[at - 1]!]!) at--;
+    top.splice(at, 0, i);
+    if (top.length > k) top.pop();
+  }
+  return top;
+}
+
+/** Each class's garment type (or undefined), per label list: looked up once, not for every photo. */
+const typesByLabels = new WeakMap<readonly string[], (GarmentType | undefined)[]>();
+function classTypes(labels: readonly string[]): (GarmentType | undefined)[] {
+  let types = typesByLabels.get(labels);
+  if (!types) {
+    types = labels.map((label) => CLASS_TYPES[shortLabel(label)]);
+    typesByLabels.set(labels, types);
+  }
+  return types;
 }
 
 function round(x: number): number {
