@@ -128,6 +128,13 @@ export class WardrobeIndex implements SearchSpace {
   }
 }
 
+/**
+ * Up to this many items, a wardrobe's index keeps its table rows sorted (about a million entries at
+ * most, sorted once per wardrobe and model in tens of milliseconds); beyond it the sorting would cost
+ * seconds, more than the searches it speeds up.
+ */
+const SORTED_ROWS_MAX_ITEMS = 1000;
+
 export class OutfitEngine {
   private model: CompatModel;
   private personal: PersonalCompat | undefined;
@@ -197,7 +204,7 @@ export class OutfitEngine {
       }
       blocks.set(slot, { ids: list.map((i) => i.id), sides, unary: Float32Array.from(list, (i) => this.vectors.get(i.id)!.unary) });
     }
-    const index = new WardrobeIndex(key, blocks);
+    const index = new WardrobeIndex(key, blocks, { sortedRows: usable.length <= SORTED_ROWS_MAX_ITEMS });
     this.indexes.set(key, index);
     if (this.indexes.size > 8) this.indexes.delete(this.indexes.keys().next().value!);
     return index;
