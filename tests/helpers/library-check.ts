@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Core } from '../../electron/core/core.ts';
 import { sha256Hex } from '../../electron/core/library/library-files.ts';
+import { recountOverlapSql, recountOwnersSql } from '../../electron/core/db/facet-counts.ts';
 
 export const EMBEDDING_BYTES = 1280 * 4;
 
@@ -27,6 +28,7 @@ export function libraryProblems(core: Core, options: { orphans?: boolean; hashCo
     else if (options.hashContents !== false && sha256Hex(fs.readFileSync(original)) !== r.sha256) problems.push(`item ${r.sha256.slice(0, 8)}: original does not match its hash`);
     if (!fs.existsSync(thumb) || fs.statSync(thumb).size === 0) problems.push(`item ${r.sha256.slice(0, 8)}: thumbnail missing`);
   }
+  problems.push(...keptCountsProblems(db));
   if (options.orphans !== false) {
     const known = new Set(rows.map((r) => r.sha256));
     for (const f of mediaFiles(files.root)) {
@@ -69,4 +71,19 @@ export function contentChecksum(db: Database): string {
 export function backdate(dir: string, ms = 24 * 3600_000): void {
   const when = new Date(Date.now() - ms);
   for (const e of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) fs.utimesSync(path.join(e.parentPath, e.name), when, when);
+}
+
+/** Where the filter-chip counts the triggers keep differ from a recount of the wardrobes ([] when equal). */
+export function keptCountsProblems(db: Database): string[] {
+  const kept = (table: string, owner: string, hex: string) =>
+    db.prepare(`SELECT ${owner} AS owner, archived, facet, key, n, ${hex} AS hex FROM ${table} WHERE n != 0 ORDER BY 1, 2, 3, 4`).all();
+  const recount = (sql: string, owner: string, hex: string) => db.prepare(`SELECT ${owner} AS owner, archived, facet, key, n, ${hex} AS hex FROM (${sql}) ORDER BY 1, 2, 3, 4`).all();
+  const problems: string[] = [];
+  const compare = (what: string, a: unknown[], b: unknown[]) => {
+    const [ja, jb] = [JSON.stringify(a), JSON.stringify(b)];
+    if (ja !== jb) problems.push(`${what}: kept ${ja.slice(0, 300)} but recounted ${jb.slice(0, 300)}`);
+  };
+  compare('wardrobe_facet_counts', kept('wardrobe_facet_counts', 'owner_id', 'hex'), recount(recountOwnersSql(), 'owner_id', 'hex'));
+  compare('catalogue_overlap_counts', kept('catalogue_overlap_counts', 'person_id', 'NULL'), recount(recountOverlapSql(), 'person_id', 'NULL'));
+  return problems;
 }

@@ -25,6 +25,8 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // A row replaced by INSERT OR REPLACE fires its delete triggers only with this on: the kept counts need them.
+    db.pragma('recursive_triggers = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, file, migrations);
     return db;

@@ -3,6 +3,7 @@
 // (node tests/fixtures/make-library-fixture.ts) so the upgrade test covers it. Each runs in its own transaction that also sets
 // PRAGMA user_version, so a library is always at exactly one known version.
 import type { Database } from 'better-sqlite3';
+import { facetCountsSchema } from './facet-counts.ts';
 
 export interface Migration {
   version: number;
@@ -104,7 +105,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    name: 'embeddings in a table of their own; wardrobes indexed in listing order; colours and tags as rows',
+    name: 'embeddings in a table of their own; wardrobes indexed in listing order; colours and tags as rows; filter-chip counts kept',
     up(db) {
       db.exec(`
         -- The 5 KB embedding made every item row span overflow pages, so listing a wardrobe read them all.
@@ -153,6 +154,8 @@ export const MIGRATIONS: readonly Migration[] = [
           WHERE json_extract(t.value, '$.label') IS NOT NULL
           ON CONFLICT DO UPDATE SET p = max(p, excluded.p);
       `);
+      // The filter chips' counts, kept by triggers (see facet-counts.ts).
+      db.exec(facetCountsSchema());
     },
   },
 ];

@@ -10,6 +10,7 @@ import { schemaVersion } from '../../../electron/core/db/database.ts';
 import { LATEST_SCHEMA_VERSION } from '../../../electron/core/db/migrations.ts';
 import { REPO_ROOT } from '../../../electron/core/paths.ts';
 import { MODEL_DIR, requireModel, tempDir } from '../../helpers/kit.ts';
+import { keptCountsProblems } from '../../helpers/library-check.ts';
 
 const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures', 'libraries');
 /** Each item's embedding by photo hash, wherever the schema keeps it (items.embedding before version 4). */
@@ -52,6 +53,11 @@ describe('library upgrades', () => {
       expect(counts.total).toBe(2);
       expect(counts.byColor.reduce((n, c) => n + c.count, 0)).toBe(items.reduce((n, i) => n + new Set(i.colors.map((c) => c.name)).size, 0));
       expect(counts.byTag.length).toBeGreaterThan(0);
+      // Kept by triggers from schema 4: equal to counting every item, and still so after a write.
+      expect(counts).toEqual(repo.recount(person!.id, false));
+      repo.setArchived(person!.id, [items[0]!.id], 'sold');
+      expect(repo.counts(person!.id, true)).toEqual(repo.recount(person!.id, true));
+      expect(keptCountsProblems(db)).toEqual([]);
       expect(judgements.list(person!.id)).toHaveLength(1);
       const backups = fs.readdirSync(dir).filter((f) => f.endsWith('.bak'));
       expect(backups.length).toBe(version < LATEST_SCHEMA_VERSION ? 1 : 0);

@@ -19,6 +19,7 @@ import { MIGRATIONS } from '../../../electron/core/db/migrations.ts';
 import { Rng } from '../../../electron/core/learning/nn/rng.ts';
 import { REPO_ROOT } from '../../../electron/core/paths.ts';
 import { tempDir } from '../../helpers/kit.ts';
+import { keptCountsProblems } from '../../helpers/library-check.ts';
 
 const KILL_POINTS = Number(process.env.STYLIST_MIGRATION_KILL_POINTS ?? 16);
 const MIGRATED_ITEMS = 3000;
@@ -102,6 +103,7 @@ async function killPoint(rng: Rng, openMs: number, aimed: boolean): Promise<Kill
   if (schemaVersion(db) !== MIGRATIONS.length) problems.push(`reopened at version ${schemaVersion(db)}`);
   if (!same(embeddingsByHash(db))) problems.push('after reopening: embeddings differ from before the migration');
   if (db.pragma('integrity_check', { simple: true }) !== 'ok') problems.push('integrity_check failed after reopening');
+  problems.push(...keptCountsProblems(db));
   db.close();
   return { at, aimed, killed, versionFound, problems };
 }
