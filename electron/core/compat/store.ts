@@ -87,8 +87,19 @@ export function loadModel(dir: string): CompatModel {
   return model;
 }
 
+/**
+ * The shipped outfit model beside the backbone's folder: <resources>/models/compat in a packaged app (both are
+ * extraResources), models/compat next to models/generated in the source tree.
+ */
+export function shippedCompatDir(backboneDir: string): string {
+  for (const dir of [path.join(backboneDir, 'compat'), path.join(backboneDir, '..', 'compat')]) {
+    if (hasModel(dir)) return path.resolve(dir);
+  }
+  return SHIPPED_COMPAT_DIR;
+}
+
 /** The model a library uses: its taught house style if there is one, else the shipped model. */
-export function modelDirFor(libraryRoot: string): { dir: string; source: 'house-style' | 'shipped' } {
+export function modelDirFor(libraryRoot: string, shippedDir = SHIPPED_COMPAT_DIR): { dir: string; source: 'house-style' | 'shipped' } {
   const house = path.join(libraryRoot, HOUSE_STYLE_DIRNAME);
-  return hasModel(house) ? { dir: house, source: 'house-style' } : { dir: SHIPPED_COMPAT_DIR, source: 'shipped' };
+  return hasModel(house) ? { dir: house, source: 'house-style' } : { dir: shippedDir, source: 'shipped' };
 }

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Item, OutfitModelInfo, OutfitSuggestion, HouseStyleProgress } from '../../../shared/api.ts';
-import { HOUSE_STYLE_DIRNAME, MODEL_JSON, loadModel, modelDirFor } from '../compat/store.ts';
+import { HOUSE_STYLE_DIRNAME, MODEL_JSON, loadModel, modelDirFor, shippedCompatDir } from '../compat/store.ts';
 import { TeachJob } from '../compat/teach-job.ts';
 import { OutfitEngine } from './engine.ts';
 import type { PersonalCompat } from '../compat/model.ts';
@@ -16,6 +16,7 @@ export const BACKBONE_FILE_NAME = 'mobilenet_v2_imagenet.onnx';
 export class OutfitService {
   private readonly libraryRoot: string;
   private readonly backboneDir: string;
+  private readonly shippedDir: string;
   private engine: OutfitEngine | null = null;
   private source: OutfitModelInfo['source'] = 'shipped';
   private stamp = '';
@@ -25,11 +26,12 @@ export class OutfitService {
   constructor(options: { libraryRoot: string; backboneDir: string }) {
     this.libraryRoot = options.libraryRoot;
     this.backboneDir = options.backboneDir;
+    this.shippedDir = shippedCompatDir(options.backboneDir);
   }
 
   /** The engine over the library's current model (a changed house style is picked up here). */
   current(): OutfitEngine {
-    const { dir, source } = modelDirFor(this.libraryRoot);
+    const { dir, source } = modelDirFor(this.libraryRoot, this.shippedDir);
     const file = path.join(dir, MODEL_JSON);
     const stat = fs.statSync(file, { throwIfNoEntry: false });
     const stamp = `${dir}:${stat?.mtimeMs ?? 0}:${stat?.size ?? 0}`;
@@ -45,7 +47,7 @@ export class OutfitService {
 
   /** The folder of the model current() serves (the personal fine-tuning worker loads the same one). */
   modelDir(): string {
-    return modelDirFor(this.libraryRoot).dir;
+    return modelDirFor(this.libraryRoot, this.shippedDir).dir;
   }
 
   /** Suggestions from the general model, or with a person's parts (an engine kept per person's version). */
