@@ -281,12 +281,13 @@ async function measureBrowsing(core: Core, s: Sample, rounds: number, rng: Rng):
   return out;
 }
 
-/** Calls items.list (whole library, a deep page; a client) and outfits.suggest (a client) in turn. */
+/** Calls items.list (whole library, a deep page; a client), outfits.suggest (a client) and items.counts (whole library) in turn. */
 async function measureCalls(core: Core, s: Sample, rounds: number, rng: Rng, go: () => boolean = () => true): Promise<Timings> {
   const calls: [string, () => Promise<unknown>][] = [
     ['items.list (whole library, deep page)', () => call(core, 'items.list', { personId: s.bigId, offset: rng.int(Math.max(1, s.bigTotal - 200)), limit: 200 })],
     ['items.list (client)', () => call(core, 'items.list', { personId: s.clientId, limit: 200 })],
     ['outfits.suggest (client)', () => call(core, 'outfits.suggest', { personId: s.clientId, k: 12 })],
+    ['items.counts (whole library)', () => call(core, 'items.counts', { personId: s.bigId })],
   ];
   const out: Timings = Object.fromEntries(calls.map(([name]) => [name, { ms: [], over: 0 }]));
   for (let r = 0; r < rounds && go(); r++) {
