@@ -2,8 +2,8 @@
 // and of its centre view (views.ts), each Dropout -> Dense -> ReLU -> Dropout -> Dense -> softmax over the
 // fine classes (labels.ts); the ensemble averages the members' probabilities, and the coarse type is that
 // distribution summed per type. Trained with label smoothing (some kit labels are wrong), strong input
-// dropout, the mirrored photo as a second sample of each training photo, a cosine learning-rate schedule,
-// and early stopping on held-out training people.
+// dropout, the mirrored photo and the crossings of plain and mirrored views as further samples of each
+// training photo (train.ts), a cosine learning-rate schedule, and early stopping on held-out training people.
 import { Dense, Dropout, Relu, Sequential, zeroGrads } from '../learning/nn/layers.ts';
 import { Adam } from '../learning/nn/adam.ts';
 import { restore, snapshot } from '../learning/nn/adam.ts';
@@ -85,7 +85,7 @@ export function ensembleProbs(members: readonly TypeMember[], x: Batch): Batch {
 }
 
 export interface TypeSample {
-  /** Standardised views of one photo (as taken, mirrored). */
+  /** Standardised inputs of one photo (as taken first, then augmented ones); validation reads the first. */
   views: Float32Array[];
   fine: number;
 }
