@@ -72,7 +72,10 @@ export const ItemCard = memo(function ItemCard({
         ) : (
           photo
         )}
-        {unsure ? (
+        {/* An archived garment's reason says more than a doubtful type (it is out of the wardrobe either way). */}
+        {item.archiveReason ? (
+          <span className="badge item-card__badge">{item.archiveReason}</span>
+        ) : unsure ? (
           <span
             className="badge badge--warn item-card__badge"
             title={
@@ -83,8 +86,6 @@ export const ItemCard = memo(function ItemCard({
           >
             Check type
           </span>
-        ) : item.archiveReason ? (
-          <span className="badge item-card__badge">{item.archiveReason}</span>
         ) : null}
         {onToggleSelected ? (
           <label className="item-card__select" title={selected ? 'Selected' : 'Select'}>

@@ -49,6 +49,15 @@ describe('wardrobe', () => {
     await waitFor(() => expect(api.callsTo('items.list').at(-1)).toMatchObject({ type: 'top' }));
   });
 
+  it('shows an archived garment’s reason rather than asking to check its type', async () => {
+    const item = makeItem(8, 'top', { typeConfidence: 0.3, archiveReason: 'sold' });
+    const api = createFakeApi({ 'items.list': () => ({ items: [item], total: 1 }) });
+    render(<App api={api} />);
+    const card = await screen.findByTestId('item-card');
+    expect(within(card).getByText('sold')).toBeTruthy();
+    expect(within(card).queryByText('Check type')).toBeNull();
+  });
+
   it('corrects an item’s type with items.setType', async () => {
     const item = makeItem(7, 'unknown', { typeConfidence: 0.3 });
     const api = createFakeApi({
