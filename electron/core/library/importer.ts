@@ -20,6 +20,7 @@ import type { ImportSource } from './import-sources.ts';
 import type { ItemsRepo, NewItem } from './items-repo.ts';
 import { sha256Hex, storageProblem } from './library-files.ts';
 import type { LibraryFiles } from './library-files.ts';
+import { TurnQueue } from './turn-queue.ts';
 
 export const IMPORT_BATCH = 16;
 
@@ -52,6 +53,7 @@ export class ImportJob {
   private readonly started = performance.now();
   private cancelled = false;
   private readonly seen = new Set<string>();
+  private readonly cpu = new TurnQueue();
   readonly progress: ImportProgress;
   readonly finished: Promise<ImportProgress>;
   /** Where the time went (seconds per stage), once finished; for the benchmark. */
@@ -107,9 +109,13 @@ export class ImportJob {
             return null;
           }
           const image = await decodeImage(bytes);
-          // Colours and the centre view (for the item heads) are made here, off the inference stage's path.
-          const colors = dominantColors(image.colorSample, COLOR_SAMPLE_SIDE);
-          return { source, bytes, sha256, image, colors, centre: centreView(image.modelInput) };
+          // Colours and the centre view (for the item heads) are made here, off the inference stage's path, one
+          // photo per event-loop turn (a few ms each) so API calls are answered between them.
+          const { colors, centre } = await this.cpu.run(() => ({
+            colors: dominantColors(image.colorSample, COLOR_SAMPLE_SIDE),
+            centre: centreView(image.modelInput),
+          }));
+          return { source, bytes, sha256, image, colors, centre };
         } catch (error) {
           this.fail(source, error);
           return null;
