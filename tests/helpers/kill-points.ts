@@ -11,7 +11,9 @@ import { openCore } from '../../electron/core/core.ts';
 import type { Core } from '../../electron/core/core.ts';
 import { ZipReader } from '../../electron/core/backup/zip-reader.ts';
 import type { Rng } from '../../electron/core/learning/nn/rng.ts';
-import { call } from './api-call.ts';
+import { call, waitForImport } from './api-call.ts';
+import { loadModel, shippedCompatDir } from '../../electron/core/compat/store.ts';
+import { deserializePersonal } from '../../electron/core/personal/person-model.ts';
 import { MODEL_DIR } from './kit.ts';
 import { backdate, libraryProblems } from './library-check.ts';
 
@@ -78,7 +80,52 @@ export const KILL_SCENARIOS: Record<string, KillScenario> = {
       return problems;
     },
   },
+  /**
+   * A person judges outfits one after another; each judgement fine-tunes their model in the worker and stores a
+   * new version. After a kill: every judgement recorded before the window is there, every stored version loads,
+   * and the person's model is one of them (the old or a new one), never a half-written one.
+   */
+  finetune: {
+    async run(core, params, go, mark) {
+      const personId = (await call(core, 'people.list', {})).find((p) => p.name === params.person)!.id;
+      // The person's wardrobe: the photos already in the library (added as duplicates, no decoding).
+      await waitForImport(core, (await call(core, 'import.paths', { personId, paths: params.wardrobe as string[] })).jobId);
+      const items = (await call(core, 'items.list', { personId, limit: 100 })).items.filter((i) => SLOT_TYPES.has(i.type));
+      const db = core.services.db;
+      const prepare = db.prepare.bind(db);
+      db.prepare = ((sql: string) => (sql.includes('INSERT INTO person_models') && mark('store'), prepare(sql))) as typeof db.prepare;
+      go({ personId, judgements: await call(core, 'judgements.list', { personId }) });
+      for (let i = 0; i < (params.judgements as number); i++) {
+        const before = (await call(core, 'personal.versions', { personId })).length;
+        const outfit = [items[i % items.length]!.id, items[(i + 1) % items.length]!.id];
+        await call(core, 'judgements.record', { personId, itemIds: outfit, verdict: i % 3 === 0 ? 'dislike' : 'like' });
+        mark('judged');
+        for (let waited = 0; (await call(core, 'personal.versions', { personId })).length === before; waited += 10) {
+          if (waited > 30_000) throw new Error('no new model version after 30 s');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      }
+    },
+    async check(core, info) {
+      const problems = await judgementsKept(core, info);
+      const personId = info.personId as number;
+      const model = loadModel(shippedCompatDir(MODEL_DIR));
+      const rows = core.services.db.prepare('SELECT id, weights FROM person_models WHERE person_id = ?').all(personId) as { id: number; weights: Buffer }[];
+      for (const row of rows) {
+        try {
+          deserializePersonal(row.weights, model, `v${row.id}`);
+        } catch (error) {
+          problems.push(`model version ${row.id} does not load: ${String(error)}`);
+        }
+      }
+      const status = await call(core, 'personal.status', { personId });
+      if (status.versionId !== null && !rows.some((r) => r.id === status.versionId)) problems.push(`the model in use (${status.versionId}) is not a stored version`);
+      return problems;
+    },
+  },
 };
+
+const SLOT_TYPES = new Set(['top', 'bottom', 'shoes', 'dress', 'outerwear']);
 
 /** Every judgement the child listed when its kill window opened is still there, unchanged. */
 async function judgementsKept(core: Core, info: KillInfo): Promise<string[]> {

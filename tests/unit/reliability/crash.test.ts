@@ -16,6 +16,7 @@ import { libraryProblems } from '../../helpers/library-check.ts';
 
 const KILL_POINTS = Number(process.env.STYLIST_KILL_POINTS ?? 50);
 const EXPORT_KILL_POINTS = Number(process.env.STYLIST_EXPORT_KILL_POINTS ?? 8);
+const FINETUNE_KILL_POINTS = Number(process.env.STYLIST_FINETUNE_KILL_POINTS ?? 8);
 const LANES = Number(process.env.STYLIST_KILL_LANES ?? 2);
 const SEED = 6006;
 const PREPARED_ITEMS = 16;
@@ -73,7 +74,7 @@ afterAll(() => {
   for (const dir of [prepared, ...made]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('SIGKILL during import', () => {
+describe('SIGKILL during import, export and fine-tuning', () => {
   // Generous limits: about 90 s on this machine at a load of 6, twice that when it is shared more.
   it(`leaves a whole library at ${KILL_POINTS} random kill points`, { timeout: 400_000 }, async () => {
     // Calibration: the same import, not killed (as many at once as there are lanes), tells how long the
@@ -131,6 +132,27 @@ describe('SIGKILL during import', () => {
     const killed = runs.filter((r) => r.killed).length;
     console.log(`[reliability] crash: ${EXPORT_KILL_POINTS} export kill points tried over a ${Math.round(calibration.ms)} ms export (phases ${calibration.marks.join(', ')}); ${killed} killed mid-run; no half zip, every library whole`);
     expect(killed).toBeGreaterThan(EXPORT_KILL_POINTS / 2);
+  });
+
+  it(`fine-tuning killed at ${FINETUNE_KILL_POINTS} points leaves each stored model version whole and one of them in use`, { timeout: 180_000 }, async () => {
+    const tuning = { person: 'Ann', wardrobe: preparedPhotos, judgements: 4 };
+    const calibrationDir = copyOfPrepared();
+    const calibration = await runKillPoint('finetune', calibrationDir, tuning, null);
+    expect(calibration.marks.filter((m) => m === 'store')).toHaveLength(tuning.judgements);
+    expect((await problemsAfterKill('finetune', calibrationDir, calibration.info)).problems).toEqual([]);
+    const runs = await inLanes(killPoints(new Rng(SEED + 3), calibration, FINETUNE_KILL_POINTS), async (at, i) => {
+      const dir = copyOfPrepared();
+      const run = await runKillPoint('finetune', dir, tuning, at);
+      expect((await problemsAfterKill('finetune', dir, run.info)).problems, `fine-tune kill point ${i} (${JSON.stringify(at)})`).toEqual([]);
+      fs.rmSync(dir, { recursive: true, force: true });
+      return run;
+    });
+    const killed = runs.filter((r) => r.killed).length;
+    console.log(
+      `[reliability] crash: ${FINETUNE_KILL_POINTS} fine-tuning kill points tried over ${tuning.judgements} judgements, each fine-tuned and stored (${Math.round(calibration.ms)} ms); ` +
+        `${killed} killed mid-run; every stored version loads, the one in use among them, every earlier judgement kept`,
+    );
+    expect(killed).toBeGreaterThan(FINETUNE_KILL_POINTS / 2);
   });
 
   it('a killed import can be run again to completion after the restart', { timeout: 60_000 }, async () => {
