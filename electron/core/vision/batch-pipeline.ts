@@ -38,7 +38,9 @@ export async function runBatchPipeline<S, P, C>(options: BatchPipelineOptions<S,
   let failure: { error: unknown } | null = null;
   const halted = () => failure !== null || stopped();
 
-  const prepared: Promise<P>[] = [];
+  // A batch's slot is cleared once it is taken, so the decoded photos of finished batches can be collected
+  // (keeping them all held ~330 KB per photo until the end of the import).
+  const prepared: (Promise<P> | null)[] = [];
   const prepareNext = (next: number) => {
     const start = next * batchSize;
     if (start >= sources.length || halted()) return;
@@ -53,6 +55,7 @@ export async function runBatchPipeline<S, P, C>(options: BatchPipelineOptions<S,
     for (let b = 0; b < prepared.length; b++) {
       const waitStart = performance.now();
       const batch = await prepared[b]!;
+      prepared[b] = null;
       timings.consumeWaited += (performance.now() - waitStart) / 1000;
       prepareNext(b + ahead);
       if (halted()) break;
@@ -70,7 +73,7 @@ export async function runBatchPipeline<S, P, C>(options: BatchPipelineOptions<S,
   }
   // Whatever happened, nothing is left running: batches being prepared finish (their results are dropped) and
   // the last store completes, so a caller that returns can trust the library to be still.
-  await Promise.allSettled([...prepared, storing]);
+  await Promise.allSettled([...prepared.filter((p) => p !== null), storing]);
   if (failure) throw failure.error;
   return timings;
 }

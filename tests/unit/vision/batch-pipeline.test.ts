@@ -62,6 +62,22 @@ describe('runBatchPipeline', () => {
     expect(timings.store).toBeGreaterThan(0);
   });
 
+  it('lets the prepared batches it is done with be collected (an import holds a few batches, not all of them)', async () => {
+    // 40 batches of 16 MB: held to the end, they would reach 640 MB of array buffers.
+    let peak = 0;
+    await runBatchPipeline({
+      sources: Array.from({ length: 40 }, (_, i) => i),
+      batchSize: 1,
+      prepare: async () => Buffer.alloc(16 * 2 ** 20, 1),
+      consume: async (buf) => {
+        peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+        await new Promise((r) => setImmediate(r));
+        return buf.length;
+      },
+    });
+    expect(peak).toBeLessThan(320 * 2 ** 20);
+  });
+
   it('stops preparing and consuming once stopped, and returns only when the last store is done', async () => {
     const p = logged({ stopAfterStored: 2 });
     await p.run;
