@@ -14,6 +14,7 @@ import { startBridge } from '../../../electron/core/bridge/http-bridge.ts';
 import type { Bridge } from '../../../electron/core/bridge/http-bridge.ts';
 import { csvCell } from '../../../electron/core/backup/items-csv.ts';
 import { MODEL_DIR, requireModel, tempDir } from '../../helpers/kit.ts';
+import { call as callApi } from '../../helpers/api-call.ts';
 
 let core: Core;
 let bridge: Bridge;
@@ -21,11 +22,7 @@ let ann: number;
 let bo: number;
 const ids: Record<string, number> = {};
 
-async function call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiResults[M]> {
-  const r = await core.dispatch(method, input);
-  if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
-  return r.value as ApiResults[M];
-}
+const call = <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiResults[M]> => callApi(core, method, input);
 
 /** Items stored as the importer stores them, with stand-in photo files of `bytes` random bytes. */
 function addItems(personId: number, specs: { key: string; type: GarmentType; colors: string[]; tags: [string, number][]; fileName?: string }[], bytes = 64): void {

@@ -7,13 +7,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiInput, ApiMethod, ApiResults, LibraryJobProgress } from '../../../shared/api.ts';
+import type { LibraryJobProgress } from '../../../shared/api.ts';
 import { openCore } from '../../../electron/core/core.ts';
 import type { Core } from '../../../electron/core/core.ts';
 import { LATEST_SCHEMA_VERSION } from '../../../electron/core/db/migrations.ts';
 import { ZipWriter } from '../../../electron/core/backup/zip-writer.ts';
 import { ZipReader } from '../../../electron/core/backup/zip-reader.ts';
 import { MODEL_DIR, clothingPhotos, requireModel, tempDir } from '../../helpers/kit.ts';
+import { call } from '../../helpers/api-call.ts';
 
 const cores: Core[] = [];
 
@@ -23,11 +24,6 @@ function open(libraryDir = tempDir()): Core {
   return core;
 }
 
-async function call<M extends ApiMethod>(core: Core, method: M, input: ApiInput<M>): Promise<ApiResults[M]> {
-  const r = await core.dispatch(method, input);
-  if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
-  return r.value as ApiResults[M];
-}
 
 async function waitFor<T extends { state: string }>(poll: () => Promise<T>): Promise<T> {
   for (;;) {

@@ -7,16 +7,13 @@ import type { ApiMethod, ApiInput, ApiResults, Item } from '../../../shared/api.
 import { openCore } from '../../../electron/core/core.ts';
 import type { Core } from '../../../electron/core/core.ts';
 import { MODEL_DIR, clothingPhotos, requireModel, tempDir } from '../../helpers/kit.ts';
+import { call as callApi } from '../../helpers/api-call.ts';
 
 let core: Core;
 let libraryDir: string;
 let personId: number;
 
-async function call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiResults[M]> {
-  const r = await core.dispatch(method, input);
-  if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
-  return r.value as ApiResults[M];
-}
+const call = <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiResults[M]> => callApi(core, method, input);
 
 async function importAndWait(paths: string[]) {
   const { jobId } = await call('import.paths', { personId, paths });

@@ -11,14 +11,11 @@ import { REPO_ROOT } from '../../../electron/core/paths.ts';
 import { HEADS_FILE } from '../../../electron/core/heads/files.ts';
 import { hamming } from '../../../electron/core/heads/hamming.ts';
 import { MODEL_DIR, clothingPhotos, requireModel, tempDir } from '../../helpers/kit.ts';
+import { call as callApi } from '../../helpers/api-call.ts';
 
 let core: Core;
 
-async function call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiResults[M]> {
-  const r = await core.dispatch(method, input);
-  if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
-  return r.value as ApiResults[M];
-}
+const call = <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiResults[M]> => callApi(core, method, input);
 
 const photos = clothingPhotos().filter((p) => p.senderId % 5 === 0);
 const first = (label: string, n: number) => photos.filter((p) => p.label === label).slice(0, n).map((p) => p.file);

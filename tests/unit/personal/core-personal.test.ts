@@ -6,16 +6,13 @@ import type { Core } from '../../../electron/core/core.ts';
 import type { ApiInput, ApiMethod, ApiResults, GarmentType } from '../../../shared/api.ts';
 import { Rng } from '../../../electron/core/learning/nn/rng.ts';
 import { MODEL_DIR, requireModel, tempDir } from '../../helpers/kit.ts';
+import { call as callApi } from '../../helpers/api-call.ts';
 
 let core: Core;
 let personId: number;
 const tops: number[] = [];
 
-async function call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiResults[M]> {
-  const r = await core.dispatch(method, input);
-  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-  return r.value as ApiResults[M];
-}
+const call = <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiResults[M]> => callApi(core, method, input);
 
 beforeAll(async () => {
   requireModel();

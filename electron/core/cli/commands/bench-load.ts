@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { ApiInput, ApiMethod, ApiResults, GarmentType, ImportProgress, Item } from '../../../../shared/api.ts';
+import type { ApiInput, ApiResults, GarmentType, ImportProgress, Item } from '../../../../shared/api.ts';
 import { openCore } from '../../core.ts';
 import type { Core } from '../../core.ts';
 import { loadClothingDataset } from '../../datasets/clothing-dataset.ts';
@@ -20,6 +20,7 @@ import { GENERATED_MODELS_DIR } from '../../paths.ts';
 import type { ParsedArgs } from '../args.ts';
 import { stringFlag } from '../args.ts';
 import { printResult } from '../output.ts';
+import { call } from '../../api/call.ts';
 
 /** The kit's labels as garment types (labels that are no garment of an outfit are left out). */
 const LABEL_TYPES: Record<string, GarmentType> = {
@@ -179,11 +180,6 @@ export async function benchLoad(args: ParsedArgs): Promise<void> {
   );
 }
 
-async function call<M extends ApiMethod>(core: Core, method: M, input: ApiInput<M>): Promise<ApiResults[M]> {
-  const r = await core.dispatch(method, input);
-  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-  return r.value as ApiResults[M];
-}
 
 interface RealItem {
   item: Item;
