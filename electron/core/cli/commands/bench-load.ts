@@ -264,17 +264,7 @@ async function measureBrowsing(core: Core, s: Sample, rounds: number, rng: Rng):
     ['first page of a type', () => page({ type: 'bottom' })],
     ['items.counts', () => call(core, 'items.counts', { personId: s.bigId })],
   ];
-  const out: Timings = Object.fromEntries(calls.map(([name]) => [name, { ms: [], over: 0 }]));
-  for (let r = 0; r < rounds; r++) {
-    for (const [name, fn] of calls) {
-      const t0 = performance.now();
-      await fn();
-      const ms = performance.now() - t0;
-      out[name]!.ms.push(ms);
-      if (ms > 100) out[name]!.over++;
-    }
-  }
-  return out;
+  return timeCalls(calls, rounds, { pauseMs: 0 });
 }
 
 /** Calls items.list (whole library, a deep page; a client), outfits.suggest (a client) and items.counts (whole library) in turn. */
@@ -285,15 +275,20 @@ async function measureCalls(core: Core, s: Sample, rounds: number, rng: Rng, go:
     ['outfits.suggest (client)', () => call(core, 'outfits.suggest', { personId: s.clientId, k: 12 })],
     ['items.counts (whole library)', () => call(core, 'items.counts', { personId: s.bigId })],
   ];
+  return timeCalls(calls, rounds, { pauseMs: 20, go });
+}
+
+/** Each call in turn, `rounds` times (while `go()`), timed and counted over 100 ms; `pauseMs` after each call. */
+async function timeCalls(calls: [string, () => Promise<unknown>][], rounds: number, o: { pauseMs: number; go?: () => boolean }): Promise<Timings> {
   const out: Timings = Object.fromEntries(calls.map(([name]) => [name, { ms: [], over: 0 }]));
-  for (let r = 0; r < rounds && go(); r++) {
+  for (let r = 0; r < rounds && (o.go?.() ?? true); r++) {
     for (const [name, fn] of calls) {
       const t0 = performance.now();
       await fn();
       const ms = performance.now() - t0;
       out[name]!.ms.push(ms);
       if (ms > 100) out[name]!.over++;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (o.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, o.pauseMs));
     }
   }
   return out;
