@@ -53,7 +53,10 @@ export class ImportJob {
   private readonly started = performance.now();
   private cancelled = false;
   private readonly seen = new Set<string>();
-  private readonly cpu = new TurnQueue();
+  /** Per-photo CPU work of the decode stage (colours, centre view) and of the store stage (reading the model's
+   * outputs), one photo per event-loop turn; one queue each, so storing never waits behind decoding. */
+  private readonly decodeWork = new TurnQueue();
+  private readonly storeWork = new TurnQueue();
   readonly progress: ImportProgress;
   readonly finished: Promise<ImportProgress>;
   /** Where the time went (seconds per stage), once finished; for the benchmark. */
@@ -111,7 +114,7 @@ export class ImportJob {
           const image = await decodeImage(bytes);
           // Colours and the centre view (for the item heads) are made here, off the inference stage's path, one
           // photo per event-loop turn (a few ms each) so API calls are answered between them.
-          const { colors, centre } = await this.cpu.run(() => ({
+          const { colors, centre } = await this.decodeWork.run(() => ({
             colors: dominantColors(image.colorSample, COLOR_SAMPLE_SIDE),
             centre: centreView(image.modelInput),
           }));
@@ -133,29 +136,7 @@ export class ImportJob {
 
   private async store({ batch, output }: Embedded): Promise<void> {
     if (!output) return;
-    const { embeddings, probs, heads } = output;
-    const items: NewItem[] = await mapYielding(batch, (d, i) => {
-      const reading = readImagenet(probs[i]!, this.deps.labels);
-      // The trained heads decide the type and give the code; the ImageNet prior only stands in without them.
-      const predicted = heads ? readHeads(heads[i]!) : null;
-      const ext = extensionFor(d);
-      return {
-        sha256: d.sha256,
-        fileName: path.basename(d.source.name).slice(0, 255),
-        ext,
-        width: d.image.width,
-        height: d.image.height,
-        type: predicted?.type ?? reading.type,
-        typeConfidence: predicted?.typeConfidence ?? reading.confidence,
-        fineLabel: predicted?.fineLabel ?? null,
-        fineConfidence: predicted?.fineConfidence ?? null,
-        code: predicted?.code ?? null,
-        codes: predicted?.codes ?? null,
-        tags: reading.tags,
-        colors: d.colors,
-        embedding: embeddings[i]!,
-      };
-    });
+    const items = await Promise.all(batch.map((d, i) => this.storeWork.run(() => this.describe(d, output, i))));
     // Files first, row last: a row never points at a file that is not there. Written off the main thread (each
     // is fsynced); a photo whose files cannot be written (a full disk) fails alone.
     const stored = await Promise.all(batch.map((d, i) => this.storeFiles(d, items[i]!.ext)));
@@ -169,6 +150,30 @@ export class ImportJob {
     }
     this.progress.imported += kept.length;
     for (let i = 0; i < kept.length; i++) this.tick();
+  }
+
+  /** The item row for photo i of a batch, from its decoded photo and the model's outputs. */
+  private describe(d: Decoded, output: BackboneOutput, i: number): NewItem {
+    const reading = readImagenet(output.probs[i]!, this.deps.labels);
+    // The trained heads decide the type and give the code; the ImageNet prior only stands in without them.
+    const predicted = output.heads ? readHeads(output.heads[i]!) : null;
+    const ext = extensionFor(d);
+    return {
+      sha256: d.sha256,
+      fileName: path.basename(d.source.name).slice(0, 255),
+      ext,
+      width: d.image.width,
+      height: d.image.height,
+      type: predicted?.type ?? reading.type,
+      typeConfidence: predicted?.typeConfidence ?? reading.confidence,
+      fineLabel: predicted?.fineLabel ?? null,
+      fineConfidence: predicted?.fineConfidence ?? null,
+      code: predicted?.code ?? null,
+      codes: predicted?.codes ?? null,
+      tags: reading.tags,
+      colors: d.colors,
+      embedding: output.embeddings[i]!,
+    };
   }
 
   private async storeFiles(d: Decoded, ext: string): Promise<boolean> {
@@ -194,16 +199,6 @@ export class ImportJob {
     p.rate = seconds > 0 ? Math.round((p.done / seconds) * 10) / 10 : 0;
     p.etaSeconds = p.rate > 0 ? Math.round((p.total - p.done) / p.rate) : null;
   }
-}
-
-/** map(), letting the event loop run between items: describing a photo takes a few ms, a batch would stall API calls. */
-async function mapYielding<T, R>(list: readonly T[], fn: (x: T, i: number) => R): Promise<R[]> {
-  const out: R[] = [];
-  for (const [i, x] of list.entries()) {
-    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    out.push(fn(x, i));
-  }
-  return out;
 }
 
 function extensionFor(d: Decoded): string {
