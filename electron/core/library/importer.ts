@@ -21,6 +21,7 @@ import type { ItemsRepo, NewItem } from './items-repo.ts';
 import { sha256Hex, storageProblem } from './library-files.ts';
 import type { LibraryFiles } from './library-files.ts';
 import { TurnQueue } from './turn-queue.ts';
+import { lowerBackgroundThreads } from './thread-priority.ts';
 
 export const IMPORT_BATCH = 16;
 
@@ -135,6 +136,8 @@ export class ImportJob {
   }
 
   private async store({ batch, output }: Embedded): Promise<void> {
+    // By now the threads of decoding and inference have started: they yield the cores to the main thread.
+    lowerBackgroundThreads();
     if (!output) return;
     const items = await Promise.all(batch.map((d, i) => this.storeWork.run(() => this.describe(d, output, i))));
     // Files first, row last: a row never points at a file that is not there. Written off the main thread (each

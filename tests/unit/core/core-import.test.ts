@@ -8,6 +8,7 @@ import { openCore } from '../../../electron/core/core.ts';
 import type { Core } from '../../../electron/core/core.ts';
 import { MODEL_DIR, clothingPhotos, requireModel, tempDir } from '../../helpers/kit.ts';
 import { call as callApi } from '../../helpers/api-call.ts';
+import { BACKGROUND_NICE, threadPriorities } from '../../../electron/core/library/thread-priority.ts';
 
 let core: Core;
 let libraryDir: string;
@@ -72,6 +73,14 @@ describe('import through the real core', () => {
       expect(fs.existsSync(core.mediaFile('original', item.sha256)!)).toBe(true);
     }
     expect(core.services.provider()).toBe('cpu');
+    // The import's decoding and inference threads yield the cores to the main thread (Linux: thread-priority.ts).
+    if (process.platform === 'linux') {
+      const threads = threadPriorities();
+      const working = threads.filter((t) => /^(libvips worker|WorkerThread)$/.test(t.name));
+      expect(working.length).toBeGreaterThan(1);
+      expect(working.every((t) => t.nice === BACKGROUND_NICE)).toBe(true);
+      expect(threads.filter((t) => !/^(libuv-worker|libvips worker|WorkerThread)$/.test(t.name)).every((t) => t.nice === 0)).toBe(true);
+    }
   });
 
   it('embeds the same photo the same way, and different garments differently', () => {
@@ -100,6 +109,15 @@ describe('import through the real core', () => {
       expect(s.pairScores).toHaveLength(3);
       expect(s.score).toBeCloseTo(s.pairScores.reduce((a, p) => a + p.score, 0), 6);
     }
+    // Asked again, the same answer (kept with the wardrobe's index); once an item is archived, it is in none.
+    expect(await call('outfits.suggest', { personId, k: 5 })).toEqual(suggestions);
+    const archived = suggestions[0]!.items[0]!.id;
+    await call('items.archive', { personId, itemIds: [archived], reason: 'donated' });
+    const after = await call('outfits.suggest', { personId, k: 5 });
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.flatMap((s) => s.items.map((i) => i.id))).not.toContain(archived);
+    await call('items.archive', { personId, itemIds: [archived], reason: null });
+    expect(await call('outfits.suggest', { personId, k: 5 })).toEqual(suggestions);
     const first = suggestions[0]!;
     const j = await call('judgements.record', { personId, itemIds: first.items.map((i) => i.id), verdict: 'like' });
     expect(j.verdict).toBe('like');

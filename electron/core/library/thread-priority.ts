@@ -1,0 +1,64 @@
+// An import keeps both cores busy on other threads (decoding on libuv's pool and libvips's workers, inference
+// on the backbone's worker thread and the ONNX Runtime threads it starts). At equal priority the main thread,
+// which answers the window, gets only its fair share of a core whenever it has work: while 64 photos imported,
+// a 7 ms (CPU) outfits.suggest took 20-110 ms (BENCHMARKS.md, load). With those threads at a lower priority it
+// gets a core at once, and the import, which leaves the main thread idle most of the time, loses almost nothing.
+// Linux only: there a thread's nice value is its own, and setpriority takes a thread's id. Elsewhere, nothing.
+import fs from 'node:fs';
+import os from 'node:os';
+
+/** The nice value of background threads (0 is the default, 19 the lowest priority). */
+export const BACKGROUND_NICE = 10;
+
+/**
+ * Threads that only ever do background work, by the name the OS knows them by: libuv's thread pool (sharp's
+ * pipelines, file I/O), libvips's workers, and worker threads with no name of their own (Node's default; the
+ * threads a worker starts, such as ONNX Runtime's, inherit its name). V8's own threads help the main thread
+ * (garbage collection) and keep their priority.
+ */
+const BACKGROUND_THREAD = /^(libuv-worker|libvips worker|WorkerThread)$/;
+
+const TASKS = '/proc/self/task';
+
+/**
+ * Gives every background thread of this process that is not yet there the nice value BACKGROUND_NICE; returns
+ * how many it lowered. Cheap (a few dozen reads of /proc): called as threads start, e.g. once per import batch.
+ * An unprivileged process cannot raise a thread's priority again, so this is for threads that stay background.
+ */
+export function lowerBackgroundThreads(): number {
+  if (process.platform !== 'linux') return 0;
+  let lowered = 0;
+  let tids: string[];
+  try {
+    tids = fs.readdirSync(TASKS);
+  } catch {
+    return 0;
+  }
+  for (const tid of tids) {
+    const id = Number(tid);
+    if (id === process.pid) continue;
+    try {
+      if (!BACKGROUND_THREAD.test(fs.readFileSync(`${TASKS}/${tid}/comm`, 'utf8').trim())) continue;
+      if (os.getPriority(id) >= BACKGROUND_NICE) continue;
+      os.setPriority(id, BACKGROUND_NICE);
+      lowered++;
+    } catch {
+      // The thread ended meanwhile, or the system refused: it keeps its priority.
+    }
+  }
+  return lowered;
+}
+
+/** The nice value of each of this process's threads, by thread name (for tests and the benchmark). */
+export function threadPriorities(): { name: string; nice: number }[] {
+  if (process.platform !== 'linux') return [];
+  const out: { name: string; nice: number }[] = [];
+  for (const tid of fs.readdirSync(TASKS)) {
+    try {
+      out.push({ name: fs.readFileSync(`${TASKS}/${tid}/comm`, 'utf8').trim(), nice: os.getPriority(Number(tid)) });
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return out;
+}
