@@ -104,7 +104,8 @@ export function createHandlers(s: CoreServices): Handlers {
     'outfits.suggest': ({ personId, k, pinned, exclude, slots, allowNearDuplicates }) => {
       s.people.get(personId);
       try {
-        return outfits.suggest(s.repo.wardrobeWithEmbeddings(personId), { k, pinned, exclude, slots, allowNearDuplicates }, personal.personal(personId));
+        const wardrobe = { items: s.repo.outfitWardrobe(personId), embeddings: (ids: number[]) => s.repo.embeddingsOf(ids), describe: (ids: number[]) => s.repo.itemsByIds(ids) };
+        return outfits.suggest(wardrobe, { k, pinned, exclude, slots, allowNearDuplicates }, personal.personal(personId));
       } catch (error) {
         if (error instanceof OutfitRequestError) throw new ApiFailure('bad_request', error.message);
         throw error;

@@ -45,6 +45,9 @@ interface ItemRow {
 const VISIBLE_TO_PERSON =
   '(w.person_id = @personId OR w.person_id = (SELECT uses_catalogue_id FROM people WHERE id = @personId)) AND w.deleted_at IS NULL';
 
+/** A person's items outfits are built from: visible, not archived, one row per item. */
+const OUTFIT_WARDROBE = `WHERE ${VISIBLE_TO_PERSON} AND w.archived_at IS NULL GROUP BY i.id`;
+
 const ITEM_COLUMNS = 'i.id, i.sha256, i.file_name, i.ext, i.width, i.height, i.type, i.type_confidence, i.type_source, i.tags_json, i.colors_json, i.created_at';
 
 /** Tags below this probability are not offered as filters (ImageNet's tail guesses are noise). */
@@ -411,6 +414,11 @@ export class ItemsRepo {
       : self.embedding
         ? nearestByEmbedding(this.db.prepare(candidates('e.embedding')).all(params) as { id: number; value: Buffer }[], blobToEmbedding(self.embedding), k)
         : [];
+    return this.itemsByIds(ids);
+  }
+
+  /** These items, in the order given (ids that are not items are left out). */
+  itemsByIds(ids: readonly number[]): Item[] {
     if (ids.length === 0) return [];
     const rows = this.db.prepare(`SELECT ${ITEM_COLUMNS} FROM items i WHERE i.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as ItemRow[];
     const byId = new Map(rows.map((r) => [r.id, toItem(r)]));
@@ -420,12 +428,19 @@ export class ItemsRepo {
   /** The items outfits are built from for a person (own wardrobe + catalogue, not archived), with embeddings. */
   wardrobeWithEmbeddings(personId: number): { item: Item; embedding: Float32Array }[] {
     const rows = this.db
-      .prepare(
-        `SELECT ${ITEM_COLUMNS}, e.embedding FROM items i JOIN wardrobe w ON w.item_id = i.id JOIN item_embeddings e ON e.item_id = i.id
-         WHERE ${VISIBLE_TO_PERSON} AND w.archived_at IS NULL GROUP BY i.id`,
-      )
+      .prepare(`SELECT ${ITEM_COLUMNS}, e.embedding FROM items i JOIN wardrobe w ON w.item_id = i.id JOIN item_embeddings e ON e.item_id = i.id ${OUTFIT_WARDROBE}`)
       .all({ personId }) as (ItemRow & { embedding: Buffer })[];
     return rows.map((r) => ({ item: toItem(r), embedding: blobToEmbedding(r.embedding) }));
+  }
+
+  /**
+   * The same items as wardrobeWithEmbeddings, as id and type only: what the outfit engine needs to know whether
+   * its kept vectors and tables still serve (it reads embeddings, with embeddingsOf, only for items it has not seen).
+   */
+  outfitWardrobe(personId: number): { id: number; type: string }[] {
+    return this.db
+      .prepare(`SELECT i.id, i.type FROM items i JOIN wardrobe w ON w.item_id = i.id JOIN item_embeddings e ON e.item_id = i.id ${OUTFIT_WARDROBE}`)
+      .all({ personId }) as { id: number; type: string }[];
   }
 }
 

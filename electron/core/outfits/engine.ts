@@ -9,12 +9,18 @@ import type { PairKey, Slot } from './slots.ts';
 import { computeRowMax, computeRowOrder } from './search.ts';
 import type { DirectedTable, SearchSpace } from './search.ts';
 
-export interface EngineItem {
+export interface WardrobeEntry {
   id: number;
   /** The item's garment type; items of types outside the outfit slots are ignored. */
   type: string;
+}
+
+export interface EngineItem extends WardrobeEntry {
   embedding: Float32Array;
 }
+
+/** The embeddings of these items (every one of them). */
+export type EmbeddingsOf = (ids: number[]) => ReadonlyMap<number, Float32Array>;
 
 interface ItemVectors {
   slot: Slot;
@@ -170,6 +176,12 @@ export class OutfitEngine {
 
   /** The wardrobe's index: the cached one while items, types and scores are unchanged. */
   index(items: readonly EngineItem[]): WardrobeIndex {
+    const byId = new Map(items.map((i) => [i.id, i.embedding]));
+    return this.indexOf(items, (ids) => new Map(ids.map((id) => [id, byId.get(id)!])));
+  }
+
+  /** The same, for a wardrobe given as ids and types: embeddings are read only for items whose vectors are not kept. */
+  indexOf(items: readonly WardrobeEntry[], embeddingsOf: EmbeddingsOf): WardrobeIndex {
     const usable = items.filter((i) => isSlot(i.type)).sort((a, b) => a.id - b.id);
     const key = `${this.scoreId}|${usable.map((i) => `${i.id}:${i.type}`).join(',')}`;
     const cached = this.indexes.get(key);
@@ -180,10 +192,11 @@ export class OutfitEngine {
     }
     // Vectors for items not seen under these scores (or whose type changed).
     const missing = usable.filter((i) => this.vectors.get(i.id)?.slot !== i.type);
-    const bySlot = new Map<Slot, EngineItem[]>();
+    const read = missing.length ? embeddingsOf(missing.map((i) => i.id)) : new Map<number, Float32Array>();
+    const bySlot = new Map<Slot, WardrobeEntry[]>();
     for (const i of missing) (bySlot.get(i.type as Slot) ?? bySlot.set(i.type as Slot, []).get(i.type as Slot)!).push(i);
     for (const [slot, list] of bySlot) {
-      const embeddings = list.map((i) => i.embedding);
+      const embeddings = list.map((i) => read.get(i.id)!);
       const v = this.model.prepareSlot(slot, featureMatrix(this.model.transform, embeddings), list.length, this.personal, embeddings);
       list.forEach((item, r) => {
         const sides = new Map<PairKey, Float32Array>();
@@ -192,7 +205,7 @@ export class OutfitEngine {
       });
     }
     const blocks = new Map<Slot, SlotBlock>();
-    const groups = new Map<Slot, EngineItem[]>();
+    const groups = new Map<Slot, WardrobeEntry[]>();
     for (const i of usable) (groups.get(i.type as Slot) ?? groups.set(i.type as Slot, []).get(i.type as Slot)!).push(i);
     for (const [slot, list] of groups) {
       const first = this.vectors.get(list[0]!.id)!;

@@ -8,8 +8,21 @@ import { HOUSE_STYLE_DIRNAME, MODEL_JSON, loadModel, modelDirFor, shippedCompatD
 import { TeachJob } from '../compat/teach-job.ts';
 import { OutfitEngine } from './engine.ts';
 import type { PersonalCompat } from '../compat/model.ts';
+import type { EmbeddingsOf, WardrobeEntry, WardrobeIndex } from './engine.ts';
 import { suggestOutfits } from './suggest.ts';
-import type { SuggestOptions } from './suggest.ts';
+import type { SuggestOptions, SuggestedOutfit } from './suggest.ts';
+
+/** A person's wardrobe as suggestions read it: ids and types, and the rest only as needed. */
+export interface OutfitWardrobe {
+  items: readonly WardrobeEntry[];
+  /** Read only for items the engine has no vectors of yet. */
+  embeddings: EmbeddingsOf;
+  /** The items of the outfits returned, in the order given. */
+  describe(ids: number[]): Item[];
+}
+
+/** Answers kept per index: a window asks again with the same options until the wardrobe changes. */
+const ANSWERS_PER_INDEX = 16;
 
 export const BACKBONE_FILE_NAME = 'mobilenet_v2_imagenet.onnx';
 
@@ -22,6 +35,8 @@ export class OutfitService {
   private stamp = '';
   readonly jobs = new Map<string, TeachJob>();
   private readonly personalEngines = new Map<string, OutfitEngine>();
+  /** An index never changes (a changed wardrobe or model gets a new one), so its answers can be kept with it. */
+  private readonly answers = new WeakMap<WardrobeIndex, Map<string, SuggestedOutfit[]>>();
 
   constructor(options: { libraryRoot: string; backboneDir: string }) {
     this.libraryRoot = options.libraryRoot;
@@ -50,8 +65,12 @@ export class OutfitService {
     return modelDirFor(this.libraryRoot, this.shippedDir).dir;
   }
 
-  /** Suggestions from the general model, or with a person's parts (an engine kept per person's version). */
-  suggest(wardrobe: readonly { item: Item; embedding: Float32Array }[], options: SuggestOptions, personal?: PersonalCompat): OutfitSuggestion[] {
+  /**
+   * Suggestions from the general model, or with a person's parts (an engine kept per person's version). Asked
+   * again for a wardrobe and model that did not change, the kept answer is served: only the ids and types of the
+   * wardrobe and the returned items are read.
+   */
+  suggest(wardrobe: OutfitWardrobe, options: SuggestOptions, personal?: PersonalCompat): OutfitSuggestion[] {
     const general = this.current();
     let engine = general;
     if (personal) {
@@ -62,9 +81,18 @@ export class OutfitService {
       this.personalEngines.set(key, engine);
       while (this.personalEngines.size > 8) this.personalEngines.delete(this.personalEngines.keys().next().value!);
     }
-    const byId = new Map(wardrobe.map((w) => [w.item.id, w.item]));
-    const index = engine.index(wardrobe.map((w) => ({ id: w.item.id, type: w.item.type, embedding: w.embedding })));
-    return suggestOutfits(index, options).map((s) => ({ items: s.itemIds.map((id) => byId.get(id)!), score: s.score, pairScores: s.pairScores }));
+    const index = engine.indexOf(wardrobe.items, wardrobe.embeddings);
+    const kept = this.answers.get(index) ?? new Map<string, SuggestedOutfit[]>();
+    this.answers.set(index, kept);
+    const request = JSON.stringify(options);
+    let found = kept.get(request);
+    if (!found) {
+      found = suggestOutfits(index, options);
+      if (kept.size >= ANSWERS_PER_INDEX) kept.delete(kept.keys().next().value!);
+      kept.set(request, found);
+    }
+    const byId = new Map(wardrobe.describe([...new Set(found.flatMap((s) => s.itemIds))]).map((item) => [item.id, item]));
+    return found.map((s) => ({ items: s.itemIds.map((id) => byId.get(id)!), score: s.score, pairScores: s.pairScores.map((p) => ({ ...p })) }));
   }
 
   info(): OutfitModelInfo {

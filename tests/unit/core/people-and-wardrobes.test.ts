@@ -53,6 +53,7 @@ describe('wardrobes', () => {
     const archived = items.listItems(ann.id, { archived: true }, 0, 10).items;
     expect(archived.map((i) => [i.id, i.archiveReason])).toEqual([[top, 'donated']]);
     expect(items.wardrobeWithEmbeddings(ann.id).map((c) => c.item.id).sort()).toEqual([bottom, shoes]);
+    expect(items.outfitWardrobe(ann.id)).toEqual(items.wardrobeWithEmbeddings(ann.id).map((c) => ({ id: c.item.id, type: c.item.type })));
     items.remove(ann.id, [bottom!]);
     expect(items.listItems(ann.id, {}, 0, 10).items.map((i) => i.id)).toEqual([shoes]);
     expect(() => items.remove(ann.id, [bottom!])).toThrow(NotFoundError);
@@ -70,6 +71,7 @@ describe('wardrobes', () => {
     people.setCatalogue(ann.id, shop.id);
     expect(items.allVisible(ann.id, [dress!, shoes!])).toBe(true);
     expect(items.wardrobeWithEmbeddings(ann.id).map((c) => c.item.type).sort()).toEqual(['dress', 'shoes']);
+    expect(items.outfitWardrobe(ann.id).map((c) => c.type).sort()).toEqual(['dress', 'shoes']);
     expect(() => items.remove(ann.id, [dress!])).toThrow(NotFoundError); // not hers to remove
     expect(() => people.setCatalogue(ann.id, ann.id)).toThrow(NotFoundError); // a person is no catalogue
   });

@@ -9,6 +9,7 @@ import { Rng } from '../../../electron/core/learning/nn/rng.ts';
 import { OutfitEngine } from '../../../electron/core/outfits/engine.ts';
 import { CatalogueIndex, topIdsOf, topRows, topRowsByRow } from '../../../electron/core/outfits/catalogue.ts';
 import { OutfitService } from '../../../electron/core/outfits/service.ts';
+import type { OutfitWardrobe } from '../../../electron/core/outfits/service.ts';
 import { suggestOutfits } from '../../../electron/core/outfits/suggest.ts';
 import { PreparedItems } from '../../../electron/core/compat/scoring.ts';
 import { HOUSE_STYLE_DIRNAME, saveModel } from '../../../electron/core/compat/store.ts';
@@ -114,11 +115,19 @@ describe('the app service', () => {
     expect(service.info().source).toBe('shipped');
     const rng = new Rng(3);
     const dim = service.current().currentModel.transform.pca.dim;
-    const wardrobe = (['top', 'bottom', 'shoes', 'top', 'bottom', 'shoes'] as const).map((type, i) => ({
-      item: { id: i + 1, type, fileName: `${type}.jpg` } as Item,
-      embedding: Float32Array.from({ length: dim }, () => Math.abs(rng.normal())),
-    }));
-    expect(service.suggest(wardrobe, { k: 3 }).length).toBeGreaterThan(0);
+    const items = (['top', 'bottom', 'shoes', 'top', 'bottom', 'shoes'] as const).map((type, i) => ({ id: i + 1, type, fileName: `${type}.jpg` }) as Item);
+    const embeddings = new Map(items.map((item) => [item.id, Float32Array.from({ length: dim }, () => Math.abs(rng.normal()))]));
+    const read: number[][] = [];
+    const wardrobe: OutfitWardrobe = {
+      items,
+      embeddings: (ids) => (read.push(ids), new Map(ids.map((id) => [id, embeddings.get(id)!]))),
+      describe: (ids) => items.filter((item) => ids.includes(item.id)),
+    };
+    const first = service.suggest(wardrobe, { k: 3 });
+    expect(first.length).toBeGreaterThan(0);
+    // Asked again, the same answer, and no embedding read twice.
+    expect(service.suggest(wardrobe, { k: 3 })).toEqual(first);
+    expect(read.flat().sort((a, b) => a - b)).toEqual(items.map((i) => i.id));
 
     // A house style for embeddings of the backbone's size.
     const taught = randomModelFor(dim);
