@@ -35,9 +35,16 @@ describe('load', () => {
     // library's size (counting every item: p50 120-169 ms at 20,000 items).
     expect(r.browse_idle['items.counts']!.p50_ms).toBeLessThan(20);
     expect(r.during_import.calls['items.counts (whole library)']!.p50_ms).toBeLessThan(20);
-    // Reported, not yet within 100 ms on this machine (see RELIABILITY.md): bounded, never a hang.
+    // Outfit suggestions while the client's wardrobe grows: the answer is kept until the wardrobe changes (the
+    // same request), and a new request searches again; the import's threads yield the cores to the main thread
+    // (library/thread-priority.ts). Before, p50 26-71 ms during the import at 20,000 items.
+    const suggestNew = r.during_import.calls['outfits.suggest (client, new request)']!;
+    expect(suggestNew.calls).toBeGreaterThan(0);
+    expect(suggestNew.p50_ms).toBeLessThan(50);
+    // The 100 ms target for every call is checked with the bench (RELIABILITY.md); here: bounded, never a hang.
     expect(deep.max_ms).toBeLessThan(3000);
     expect(r.during_import.calls['outfits.suggest (client)']!.max_ms).toBeLessThan(3000);
+    expect(suggestNew.max_ms).toBeLessThan(3000);
     expect(r.peak_rss_mb).toBeLessThan(2000);
   });
 });

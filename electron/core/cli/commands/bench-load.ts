@@ -210,6 +210,7 @@ interface Sample {
   bigTotal: number;
   /** A client with a wardrobe of the usual size. */
   clientId: number;
+  clientItems: number[];
 }
 
 /** Synthetic rows (jittered copies of the real items), one transaction per thousand, over clients' wardrobes. */
@@ -248,7 +249,7 @@ async function buildSynthetic(core: Core, real: RealItem[], o: LoadBenchOptions,
     repo.insertBatch(id, [], ids.slice(start, start + o.wardrobe));
     clientId ||= id;
   }
-  return { people, sample: { bigId: big, bigTotal: ids.length, clientId } };
+  return { people, sample: { bigId: big, bigTotal: ids.length, clientId, clientItems: ids.slice(0, o.wardrobe) } };
 }
 
 type Timings = Record<string, { ms: number[]; over: number }>;
@@ -267,12 +268,17 @@ async function measureBrowsing(core: Core, s: Sample, rounds: number, rng: Rng):
   return timeCalls(calls, rounds, { pauseMs: 0 });
 }
 
-/** Calls items.list (whole library, a deep page; a client), outfits.suggest (a client) and items.counts (whole library) in turn. */
+/**
+ * Calls items.list (whole library, a deep page; a client), outfits.suggest (a client: the same request, whose
+ * answer is kept until the wardrobe changes, and a new one each time, leaving out a random item) and items.counts
+ * (whole library) in turn.
+ */
 async function measureCalls(core: Core, s: Sample, rounds: number, rng: Rng, go: () => boolean = () => true): Promise<Timings> {
   const calls: [string, () => Promise<unknown>][] = [
     ['items.list (whole library, deep page)', () => call(core, 'items.list', { personId: s.bigId, offset: rng.int(Math.max(1, s.bigTotal - 200)), limit: 200 })],
     ['items.list (client)', () => call(core, 'items.list', { personId: s.clientId, limit: 200 })],
     ['outfits.suggest (client)', () => call(core, 'outfits.suggest', { personId: s.clientId, k: 12 })],
+    ['outfits.suggest (client, new request)', () => call(core, 'outfits.suggest', { personId: s.clientId, k: 12, exclude: [rng.pick(s.clientItems)] })],
     ['items.counts (whole library)', () => call(core, 'items.counts', { personId: s.bigId })],
   ];
   return timeCalls(calls, rounds, { pauseMs: 20, go });
