@@ -1,5 +1,5 @@
-// An import keeps both cores busy on other threads (decoding on libuv's pool and libvips's workers, inference
-// on the backbone's worker thread and the ONNX Runtime threads it starts). At equal priority the main thread,
+// An import keeps both cores busy on other threads (decoding on libvips's workers, inference on the backbone's
+// worker thread and the ONNX Runtime threads it starts). At equal priority the main thread,
 // which answers the window, gets only its fair share of a core whenever it has work: while 64 photos imported,
 // a 7 ms (CPU) outfits.suggest took 20-110 ms (BENCHMARKS.md, load). With those threads at a lower priority it
 // gets a core at once, and the import, which leaves the main thread idle most of the time, loses almost nothing.
@@ -11,12 +11,15 @@ import os from 'node:os';
 export const BACKGROUND_NICE = 10;
 
 /**
- * Threads that only ever do background work, by the name the OS knows them by: libuv's thread pool (sharp's
- * pipelines, file I/O), libvips's workers, and worker threads with no name of their own (Node's default; the
- * threads a worker starts, such as ONNX Runtime's, inherit its name). V8's own threads help the main thread
- * (garbage collection) and keep their priority.
+ * Threads that only ever do background work, by the name the OS knows them by: libvips's workers (decoding and
+ * resizing) and worker threads with no name of their own (Node's default; the threads a worker starts, such as
+ * ONNX Runtime's, inherit its name). Not libuv's thread pool: the main thread takes its lock to queue every file
+ * operation and to collect every result, and a pool thread preempted while holding it, at a low priority on a
+ * machine busy with other programs, stalled the main thread for 94 ms in one run; it does little of the import's
+ * work (sharp's pipelines wait there for libvips's workers). V8's own threads help the main thread (garbage
+ * collection) and keep their priority.
  */
-const BACKGROUND_THREAD = /^(libuv-worker|libvips worker|WorkerThread)$/;
+const BACKGROUND_THREAD = /^(libvips worker|WorkerThread)$/;
 
 const TASKS = '/proc/self/task';
 
