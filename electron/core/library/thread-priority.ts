@@ -1,7 +1,7 @@
 // An import keeps both cores busy on other threads (decoding on libvips's workers, inference on the backbone's
 // worker thread and the ONNX Runtime threads it starts). At equal priority the main thread,
 // which answers the window, gets only its fair share of a core whenever it has work: while 64 photos imported,
-// a 7 ms (CPU) outfits.suggest took 20-110 ms (BENCHMARKS.md, load). With those threads at a lower priority it
+// a 7 ms (CPU) outfits.suggest took 20-110 ms (RELIABILITY.md, Load). With those threads at a lower priority it
 // gets a core at once, and the import, which leaves the main thread idle most of the time, loses almost nothing.
 // Linux only: there a thread's nice value is its own, and setpriority takes a thread's id. Elsewhere, nothing.
 import fs from 'node:fs';
