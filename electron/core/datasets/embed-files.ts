@@ -13,6 +13,8 @@ export interface EmbeddedFiles {
   dim: number;
   /** One per file; null where the file could not be read. */
   embeddings: (Float32Array | null)[];
+  /** The backbone's centre embedding of each file (what the item heads also read); null where unreadable. */
+  centres: (Float32Array | null)[];
   provider: string | null;
   fromCache: boolean;
 }
@@ -30,12 +32,13 @@ export const DEFAULT_CACHE_DIR = path.join(REPO_ROOT, '.cache', 'embeddings');
 
 export async function embedFiles(files: readonly string[], options: EmbedFilesOptions): Promise<EmbeddedFiles> {
   const cacheDir = options.cacheDir === undefined ? DEFAULT_CACHE_DIR : options.cacheDir;
-  const key = crypto.createHash('sha256').update(modelFingerprint(options.modelPath)).update(String(options.mirror ?? false)).update(files.join('\n')).digest('hex').slice(0, 24);
+  const key = crypto.createHash('sha256').update(CACHE_LAYOUT).update(modelFingerprint(options.modelPath)).update(String(options.mirror ?? false)).update(files.join('\n')).digest('hex').slice(0, 24);
   const cacheFile = cacheDir ? path.join(cacheDir, `${key}.bin`) : null;
   if (cacheFile && fs.existsSync(cacheFile)) return { ...readCache(cacheFile, files.length), provider: null, fromCache: true };
 
   const backbone = await Backbone.open({ modelPath: options.modelPath });
   const embeddings: (Float32Array | null)[] = new Array(files.length).fill(null);
+  const centres: (Float32Array | null)[] = new Array(files.length).fill(null);
   let done = 0;
   try {
     await runBatchPipeline({
@@ -54,7 +57,10 @@ export async function embedFiles(files: readonly string[], options: EmbedFilesOp
       consume: async (decoded) => {
         if (decoded.length) {
           const out = await backbone.embed(decoded.map((d) => d.pixels));
-          decoded.forEach((d, i) => (embeddings[d.index] = out.embeddings[i]!));
+          decoded.forEach((d, i) => {
+            embeddings[d.index] = out.embeddings[i]!;
+            centres[d.index] = out.centres[i]!;
+          });
         }
         done += decoded.length;
         options.onProgress?.(done, files.length);
@@ -63,7 +69,7 @@ export async function embedFiles(files: readonly string[], options: EmbedFilesOp
   } finally {
     await backbone.close();
   }
-  const result = { dim: backbone.embeddingDim, embeddings };
+  const result = { dim: backbone.embeddingDim, embeddings, centres };
   if (cacheFile) writeCache(cacheFile, result);
   return { ...result, provider: backbone.provider, fromCache: false };
 }
@@ -74,26 +80,31 @@ function modelFingerprint(modelPath: string): string {
   return `${path.resolve(modelPath)}:${stat.size}:${stat.mtimeMs}`;
 }
 
-// Cache layout: u32 count, u32 dim, count bytes of presence, then count*dim float32.
-function writeCache(file: string, r: { dim: number; embeddings: (Float32Array | null)[] }): void {
+// Cache layout: u32 count, u32 dim, count bytes of presence, then count*dim float32 embeddings, then as many
+// centre embeddings. CACHE_LAYOUT is part of the file's key, so a file in an older layout is never read.
+const CACHE_LAYOUT = 'embeddings+centres';
+
+function writeCache(file: string, r: { dim: number; embeddings: (Float32Array | null)[]; centres: (Float32Array | null)[] }): void {
   const n = r.embeddings.length;
   const header = Buffer.alloc(8);
   header.writeUInt32LE(n, 0);
   header.writeUInt32LE(r.dim, 4);
   const present = Buffer.from(r.embeddings.map((e) => (e ? 1 : 0)));
-  const values = new Float32Array(n * r.dim);
+  const values = new Float32Array(2 * n * r.dim);
   r.embeddings.forEach((e, i) => e && values.set(e, i * r.dim));
+  r.centres.forEach((c, i) => c && values.set(c, (n + i) * r.dim));
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, Buffer.concat([header, present, Buffer.from(values.buffer)]));
   fs.renameSync(tmp, file);
 }
 
-function readCache(file: string, expected: number): { dim: number; embeddings: (Float32Array | null)[] } {
+function readCache(file: string, expected: number): { dim: number; embeddings: (Float32Array | null)[]; centres: (Float32Array | null)[] } {
   const buf = fs.readFileSync(file);
   const n = buf.readUInt32LE(0);
   const dim = buf.readUInt32LE(4);
   if (n !== expected) throw new Error(`embedding cache ${file} holds ${n} entries, expected ${expected}: delete it`);
   const values = new Float32Array(buf.buffer.slice(buf.byteOffset + 8 + n, buf.byteOffset + buf.byteLength));
-  return { dim, embeddings: Array.from({ length: n }, (_, i) => (buf[8 + i] ? values.subarray(i * dim, (i + 1) * dim) : null)) };
+  const rows = (first: number) => Array.from({ length: n }, (_, i) => (buf[8 + i] ? values.subarray((first + i) * dim, (first + i + 1) * dim) : null));
+  return { dim, embeddings: rows(0), centres: rows(n) };
 }

@@ -1,4 +1,4 @@
-// The item heads as one model over the backbone embeddings of a photo's two views (views.ts): fixed
+// The item heads as one model over a photo's two backbone outputs, its embedding and centre embedding: fixed
 // standardisation of each, the garment-type ensemble over both (fine probabilities, and coarse ones summed
 // from them), and one hashing head per garment type over the photo's own embedding. The TypeScript forward
 // pass here and the ONNX graph written by exportItemHeads compute the same thing; a test holds them to 1e-5.
@@ -30,10 +30,10 @@ export interface HeadsOutput {
 }
 
 export class ItemHeads {
-  /** Standardisation of the photo's embedding (what the hashing heads read) and of its centre view's. */
+  /** Standardisation of the photo's embedding (what the hashing heads read) and of its centre embedding. */
   readonly standardize: Standardize;
   readonly standardizeCentre: Standardize;
-  /** Over [standardised embedding, standardised centre view]. */
+  /** Over [standardised embedding, standardised centre embedding]. */
   readonly typeMembers: readonly TypeMember[];
   /** One per COARSE_TYPES entry, in that order. */
   readonly hashHeads: readonly HashHead[];

@@ -40,7 +40,7 @@ export class HeadsSession {
     };
   }
 
-  /** Heads outputs per photo (its embedding and its centre view's), in batches. */
+  /** Heads outputs per photo (from its embedding and centre embedding), in batches. */
   async run(photos: readonly { embedding: Float32Array; centre: Float32Array }[], batchSize = 256): Promise<HeadsRaw[]> {
     const out: HeadsRaw[] = [];
     for (let s = 0; s < photos.length; s += batchSize) {

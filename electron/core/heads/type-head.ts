@@ -1,8 +1,8 @@
-// The garment-type head: an ensemble of small MLPs over the standardised backbone embeddings of a photo
-// and of its centre view (views.ts), each Dropout -> Dense -> ReLU -> Dropout -> Dense -> softmax over the
-// fine classes (labels.ts); the ensemble averages the members' probabilities, and the coarse type is that
-// distribution summed per type. Trained with label smoothing (some kit labels are wrong), strong input
-// dropout, the mirrored photo and the crossings of plain and mirrored views as further samples of each
+// The garment-type head: an ensemble of small MLPs over the standardised backbone embedding of a photo and
+// its centre embedding (the backbone's `centre` output), each Dropout -> Dense -> ReLU -> Dropout -> Dense ->
+// softmax over the fine classes (labels.ts); the ensemble averages the members' probabilities, and the coarse
+// type is that distribution summed per type. Trained with label smoothing (some kit labels are wrong), strong
+// input dropout, the mirrored photo and the crossings of plain and mirrored views as further samples of each
 // training photo (train.ts), a cosine learning-rate schedule, and early stopping on held-out training people.
 import { Dense, Dropout, Relu, Sequential, zeroGrads } from '../learning/nn/layers.ts';
 import { Adam } from '../learning/nn/adam.ts';

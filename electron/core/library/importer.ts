@@ -10,7 +10,6 @@ import type { DecodedImage } from '../vision/decode.ts';
 import type { Backbone } from '../vision/backbone.ts';
 import { readImagenet } from '../vision/imagenet-tags.ts';
 import { readHeads } from '../heads/predict.ts';
-import { centreView } from '../heads/views.ts';
 import { dominantColors } from '../vision/colors.ts';
 import type { NamedColor } from '../vision/colors.ts';
 import { runBatchPipeline } from '../vision/batch-pipeline.ts';
@@ -38,7 +37,6 @@ interface Decoded {
   sha256: string;
   image: DecodedImage;
   colors: NamedColor[];
-  centre: Uint8Array;
 }
 
 interface Embedded {
@@ -54,7 +52,7 @@ export class ImportJob {
   private readonly started = performance.now();
   private cancelled = false;
   private readonly seen = new Set<string>();
-  /** Per-photo CPU work of the decode stage (colours, centre view) and of the store stage (reading the model's
+  /** Per-photo CPU work of the decode stage (colours) and of the store stage (reading the model's
    * outputs), one photo per event-loop turn; one queue each, so storing never waits behind decoding. */
   private readonly decodeWork = new TurnQueue();
   private readonly storeWork = new TurnQueue();
@@ -113,13 +111,10 @@ export class ImportJob {
             return null;
           }
           const image = await decodeImage(bytes);
-          // Colours and the centre view (for the item heads) are made here, off the inference stage's path, one
-          // photo per event-loop turn (a few ms each) so API calls are answered between them.
-          const { colors, centre } = await this.decodeWork.run(() => ({
-            colors: dominantColors(image.colorSample, COLOR_SAMPLE_SIDE),
-            centre: centreView(image.modelInput),
-          }));
-          return { source, bytes, sha256, image, colors, centre };
+          // Colours are named here, off the inference stage's path, one photo per event-loop turn so API calls
+          // are answered between them.
+          const colors = await this.decodeWork.run(() => dominantColors(image.colorSample, COLOR_SAMPLE_SIDE));
+          return { source, bytes, sha256, image, colors };
         } catch (error) {
           this.fail(source, error);
           return null;
@@ -132,7 +127,7 @@ export class ImportJob {
   private async embed(batch: Decoded[]): Promise<Embedded> {
     if (batch.length === 0) return { batch, output: null };
     const backbone = await this.deps.backbone();
-    return { batch, output: await backbone.embed(batch.map((d) => d.image.modelInput), { centres: batch.map((d) => d.centre) }) };
+    return { batch, output: await backbone.embed(batch.map((d) => d.image.modelInput), { heads: true }) };
   }
 
   private async store({ batch, output }: Embedded): Promise<void> {

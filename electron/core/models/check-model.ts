@@ -15,6 +15,7 @@ export function manifestMismatches(entry: ModelEntry, onnxBytes: Uint8Array): st
     ...compare('input', info.inputs, entry.input.name, inputType, imageDims),
     ...compare('output', info.outputs, entry.outputs.embedding, 'float', [entry.dims.embedding]),
     ...compare('output', info.outputs, entry.outputs.probs, 'float', [entry.dims.probs]),
+    ...compare('output', info.outputs, entry.outputs.centre, 'float', [entry.dims.embedding]),
   ];
 }
 

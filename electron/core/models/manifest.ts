@@ -31,7 +31,7 @@ const modelEntry = z.strictObject({
     range: z.tuple([z.number(), z.number()]),
     resize: z.enum(['fill', 'cover', 'contain']),
   }),
-  outputs: z.strictObject({ embedding: z.string().min(1), probs: z.string().min(1) }),
+  outputs: z.strictObject({ embedding: z.string().min(1), probs: z.string().min(1), centre: z.string().min(1) }),
   dims: z.strictObject({ embedding: z.int().positive(), probs: z.int().positive() }),
 });
 

@@ -1,8 +1,8 @@
 // Worker thread that owns the ONNX Runtime session of the image backbone, so inference never runs on the
 // thread that answers the window. It tries the execution providers in order and reports the one it got.
-// When trained item heads are given and a request brings each image's centre view (heads/views.ts), it
-// embeds those too and runs the heads on both embeddings right after the backbone. Requests run one at a
-// time, in the order they came, so the next batch can wait here while the current one runs.
+// When trained item heads are given and a request asks for them, it runs them right after the backbone, on
+// each image's embedding and centre embedding (both outputs of the one pass). Requests run one at a time,
+// in the order they came, so the next batch can wait here while the current one runs.
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import { HeadsSession } from '../heads/runtime.ts';
@@ -14,12 +14,12 @@ export interface BackboneWorkerData {
   /** The item heads' ONNX file, or null to run the backbone alone. */
   headsPath: string | null;
 }
-/** `batch` holds `count` images, followed by their `count` centre views when `centres` is set. */
-export type BackboneRequest = { id: number; batch: Uint8Array; count: number; centres: boolean };
+/** `batch` holds `count` images; `heads`: run the item heads too (when loaded). */
+export type BackboneRequest = { id: number; batch: Uint8Array; count: number; heads: boolean };
 /** The heads' outputs for a batch, flat (count x their width). */
 export type HeadsBatch = { fine: Float32Array; coarse: Float32Array; hash: Float32Array };
 export type BackboneResponse =
-  | { id: number; ok: true; embeddings: Float32Array; probs: Float32Array; heads: HeadsBatch | null }
+  | { id: number; ok: true; embeddings: Float32Array; centres: Float32Array; probs: Float32Array; heads: HeadsBatch | null }
   | { id: number; ok: false; error: string };
 export type BackboneReady =
   | { ready: true; provider: string; embeddingDim: number; classes: number; heads: boolean; headsError: string | null }
@@ -54,6 +54,8 @@ try {
   const { session, provider } = await openSession();
   // One warm-up run: the first run allocates and plans, and would otherwise land on the first import.
   const warm = await session.run({ image: new ort.Tensor('uint8', new Uint8Array(SIDE * SIDE * 3), [1, SIDE, SIDE, 3]) });
+  // A model converted before the centre output existed: provisioning converts it again (its stamp is older).
+  if (!warm.centre) throw new Error(`${modelPath} has no "centre" output; run \`npm run provision\` to convert it again`);
   const embeddingDim = warm.embedding!.dims[1]!;
   const classes = warm.probs!.dims[1]!;
   // The heads are optional: without them (or if they do not load) the import falls back to the ImageNet prior.
@@ -76,18 +78,13 @@ try {
 
   async function answer(req: BackboneRequest): Promise<void> {
     try {
-      const frames = req.count * SIDE * SIDE * 3;
-      const run = async (pixels: Uint8Array) => session.run({ image: new ort.Tensor('uint8', pixels, [req.count, SIDE, SIDE, 3]) });
-      const out = await run(req.batch.subarray(0, frames));
+      const out = await session.run({ image: new ort.Tensor('uint8', req.batch, [req.count, SIDE, SIDE, 3]) });
       const embeddings = out.embedding!.data as Float32Array;
+      const centres = out.centre!.data as Float32Array;
       const probs = out.probs!.data as Float32Array;
-      // The centre views in a run of their own: the same outputs as one run of 2N, with half the activation
-      // memory (ONNX Runtime's arena keeps its largest size: about 200 MB at 16 images, 375 MB at 32).
-      const withHeads = req.centres ? heads : null;
-      const centre = withHeads ? ((await run(req.batch.subarray(frames, 2 * frames))).embedding!.data as Float32Array) : null;
-      const h = withHeads && centre ? await withHeads.runFlat(embeddings, centre, req.count) : null;
-      const transfer = [embeddings.buffer, probs.buffer, ...(h ? [h.fine.buffer, h.coarse.buffer, h.hash.buffer] : [])] as ArrayBuffer[];
-      port.postMessage({ id: req.id, ok: true, embeddings, probs, heads: h } satisfies BackboneResponse, transfer);
+      const h = req.heads && heads ? await heads.runFlat(embeddings, centres, req.count) : null;
+      const transfer = [embeddings.buffer, centres.buffer, probs.buffer, ...(h ? [h.fine.buffer, h.coarse.buffer, h.hash.buffer] : [])] as ArrayBuffer[];
+      port.postMessage({ id: req.id, ok: true, embeddings, centres, probs, heads: h } satisfies BackboneResponse, transfer);
     } catch (error) {
       port.postMessage({ id: req.id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies BackboneResponse);
     }

@@ -13,6 +13,8 @@ import type { HeadsRaw } from '../heads/predict.ts';
 
 export interface BackboneOutput {
   embeddings: Float32Array[];
+  /** The same pooling over the centre of the photo (the model's `centre` output), what the item heads also read. */
+  centres: Float32Array[];
   probs: Float32Array[];
   /** The item heads' outputs per image; null unless asked for and loaded. */
   heads: HeadsRaw[] | null;
@@ -23,7 +25,7 @@ export interface BackboneOptions {
   threads?: number;
   providers?: string[];
   /** The item heads' ONNX file; by default found beside the backbone (see locateHeads); null for none. They run
-   * only for embed() calls given centre views (they add a second backbone pass, for each photo's centre view). */
+   * only for embed() calls that ask for them. */
   headsPath?: string | null;
 }
 
@@ -71,25 +73,18 @@ export class Backbone {
     return new Backbone(worker, ready);
   }
 
-  /**
-   * Each image: MODEL_INPUT_SIZE^2 * 3 bytes, HWC RGB. With `centres` (each image's centre view, heads/views.ts),
-   * the item heads run too, when loaded. The caller makes the centre views: in the import they are made while
-   * decoding, so the worker's thread, on which inference waits, spends its time running the model.
-   */
-  embed(images: Uint8Array[], options: { centres?: Uint8Array[] } = {}): Promise<BackboneOutput> {
-    const withCentres = this.heads && options.centres !== undefined;
-    if (withCentres && options.centres!.length !== images.length) throw new Error(`${options.centres!.length} centre views for ${images.length} images`);
-    const frames = withCentres ? [...images, ...options.centres!] : images;
+  /** Each image: MODEL_INPUT_SIZE^2 * 3 bytes, HWC RGB. With `heads`, the item heads run too, when loaded. */
+  embed(images: Uint8Array[], options: { heads?: boolean } = {}): Promise<BackboneOutput> {
     const frame = MODEL_INPUT_SIZE * MODEL_INPUT_SIZE * 3;
-    const batch = new Uint8Array(frame * frames.length);
-    frames.forEach((img, i) => {
+    const batch = new Uint8Array(frame * images.length);
+    images.forEach((img, i) => {
       if (img.byteLength !== frame) throw new Error(`backbone input ${i} has ${img.byteLength} bytes, expected ${frame}`);
       batch.set(img, i * frame);
     });
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, count: images.length });
-      this.worker.postMessage({ id, batch, count: images.length, centres: withCentres } satisfies BackboneRequest, [batch.buffer]);
+      this.worker.postMessage({ id, batch, count: images.length, heads: options.heads === true } satisfies BackboneRequest, [batch.buffer]);
     });
   }
 
@@ -108,6 +103,7 @@ export class Backbone {
       Array.from({ length: entry.count }, (_, i) => all.slice(i * dim, (i + 1) * dim));
     entry.resolve({
       embeddings: split(msg.embeddings, this.embeddingDim),
+      centres: split(msg.centres, this.embeddingDim),
       probs: split(msg.probs, this.classes),
       heads: msg.heads ? splitHeads(msg.heads, entry.count) : null,
     });

@@ -13,7 +13,6 @@ import { hamming } from '../../../electron/core/heads/hamming.ts';
 import type { HeadsMetrics } from '../../../electron/core/heads/train.ts';
 import { Backbone } from '../../../electron/core/vision/backbone.ts';
 import { decodeModelInput } from '../../../electron/core/vision/decode.ts';
-import { centreView } from '../../../electron/core/heads/views.ts';
 import { CLOTHING_DIR, MODEL_DIR, requireKit, requireModel } from '../../helpers/kit.ts';
 
 const HEADS_DIR = path.join(REPO_ROOT, 'models', 'heads');
@@ -45,9 +44,8 @@ describe('committed item heads', () => {
   it('say on fixed kit photos what they said when they were trained', async () => {
     const files = metrics.check_items.map((c) => path.join(CLOTHING_DIR, 'images', `${c.image}.jpg`));
     const inputs = await Promise.all(files.map(async (f) => decodeModelInput(await fs.promises.readFile(f))));
-    const { embeddings } = await backbone.embed(inputs);
-    const centre = (await backbone.embed(inputs.map((i) => centreView(i)))).embeddings;
-    const raw = await session.run(embeddings.map((embedding, i) => ({ embedding, centre: centre[i]! })));
+    const { embeddings, centres } = await backbone.embed(inputs);
+    const raw = await session.run(embeddings.map((embedding, i) => ({ embedding, centre: centres[i]! })));
     metrics.check_items.forEach((expected, i) => {
       const got = readHeads(raw[i]!);
       expect({ image: expected.image, type: got.type, fineLabel: got.fineLabel }).toEqual({ image: expected.image, type: expected.type, fineLabel: expected.fineLabel });

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BACKBONE_MODEL_ID, findModel, loadModelManifest, parseModelManifest } from '../../../electron/core/models/manifest.ts';
 import { ModelProvisioningError, provisionModels } from '../../../electron/core/models/provision.ts';
 import type { ProvisionOptions } from '../../../electron/core/models/provision.ts';
+import { TFLITE_CONVERTER_VERSION } from '../../../electron/core/vision/tflite/convert.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const manifestFile = path.join(repoRoot, 'models', 'manifest.json');
@@ -93,7 +94,7 @@ describe('provisionModels', () => {
       expect(first!.onnxPath).toBe(onnxPath(opts.repoRoot));
       expect(readFileSync(first!.labelsPath!)).toEqual(readFileSync(path.join(kitMirror, LABELS)));
       const stamp = JSON.parse(readFileSync(`${first!.onnxPath}.stamp.json`, 'utf8'));
-      expect(stamp).toMatchObject({ sourceSha256: '7aad0c74c5e3c06e5eb3c827e13304fdd68a83da6087d92ee169c24ff9fd4776', converterVersion: 1 });
+      expect(stamp).toMatchObject({ sourceSha256: '7aad0c74c5e3c06e5eb3c827e13304fdd68a83da6087d92ee169c24ff9fd4776', converterVersion: TFLITE_CONVERTER_VERSION });
       const written = statSync(first!.onnxPath).mtimeMs;
 
       // a second run needs neither the mirror nor the network

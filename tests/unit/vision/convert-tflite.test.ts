@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ByteBuffer } from 'flatbuffers';
 import * as ort from 'onnxruntime-node';
+import onnxProto from 'onnx-proto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { convertTfliteToOnnx } from '../../../electron/core/vision/tflite/convert.ts';
 import { tfPadding } from '../../../electron/core/vision/tflite/padding.ts';
@@ -33,6 +34,9 @@ describe.skipIf(!haveKit && !process.env.CI)('TFLite MobileNetV2 -> ONNX', () =>
   let ids: string[];
   let probs: Float32Array;
   let embedding: Float32Array;
+  let centre: Float32Array;
+  let onnxModel: Uint8Array;
+  let batch: Uint8Array;
 
   beforeAll(async () => {
     tflite = readFileSync(tflitePath);
@@ -40,19 +44,20 @@ describe.skipIf(!haveKit && !process.env.CI)('TFLite MobileNetV2 -> ONNX', () =>
     ids = Object.keys(reference).sort();
 
     let start = performance.now();
-    const onnxBytes = convertTfliteToOnnx(tflite);
+    const onnxBytes = (onnxModel = convertTfliteToOnnx(tflite));
     const convertMs = performance.now() - start;
     start = performance.now();
     session = await ort.InferenceSession.create(onnxBytes, { executionProviders: ['cpu'] });
     const loadMs = performance.now() - start;
 
-    const batch = new Uint8Array(ids.length * IMAGE_BYTES);
+    batch = new Uint8Array(ids.length * IMAGE_BYTES);
     ids.forEach((id, i) => batch.set(readImage(id), i * IMAGE_BYTES));
     start = performance.now();
     const out = await session.run({ image: new ort.Tensor('uint8', batch, [ids.length, 224, 224, 3]) });
     const runMs = performance.now() - start;
     probs = out.probs!.data as Float32Array;
     embedding = out.embedding!.data as Float32Array;
+    centre = out.centre!.data as Float32Array;
     expect(out.probs!.dims).toEqual([ids.length, 1001]);
     expect(out.embedding!.dims).toEqual([ids.length, 1280]);
     console.log(
@@ -96,6 +101,32 @@ describe.skipIf(!haveKit && !process.env.CI)('TFLite MobileNetV2 -> ONNX', () =>
     expect(Math.min(...embedding)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...embedding)).toBeLessThanOrEqual(6);
     for (let i = 0; i < ids.length; i++) expect(embedding.subarray(i * 1280, (i + 1) * 1280).some((v) => v > 0)).toBe(true);
+  });
+
+  it('outputs as `centre` the mean of the last feature map over its central 5x5 of 7x7 cells', async () => {
+    // The feature map the embedding pools, read out of the same graph as an extra output, and averaged here.
+    const { onnx } = onnxProto;
+    const model = onnx.ModelProto.decode(onnxModel);
+    const pool = model.graph!.node!.find((n) => n.opType === 'AveragePool' && model.graph!.node!.some((m) => m.opType === 'Flatten' && m.input![0] === n.output![0] && m.output![0] === 'embedding'))!;
+    const mapName = pool.input![0]!;
+    model.graph!.output!.push(onnx.ValueInfoProto.create({ name: mapName, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } }));
+    const withMap = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish(), { executionProviders: ['cpu'] });
+    const out = await withMap.run({ image: new ort.Tensor('uint8', batch, [ids.length, 224, 224, 3]) });
+    const map = out[mapName]!;
+    expect(map.dims).toEqual([ids.length, 1280, 7, 7]);
+    const cells = map.data as Float32Array;
+    let largest = 0;
+    for (let i = 0; i < ids.length; i++) {
+      for (let c = 0; c < 1280; c++) {
+        let sum = 0;
+        for (let y = 1; y <= 5; y++) for (let x = 1; x <= 5; x++) sum += cells[((i * 1280 + c) * 7 + y) * 7 + x]!;
+        largest = Math.max(largest, Math.abs(sum / 25 - centre[i * 1280 + c]!));
+      }
+    }
+    expect(largest).toBeLessThan(1e-5);
+    // and it is not the embedding again: the border cells it leaves out matter
+    expect(centre.some((v, k) => Math.abs(v - embedding[k]!) > 0.05)).toBe(true);
+    await withMap.release();
   });
 
   it('gives the same result for a single image as inside a batch (free batch dimension)', async () => {

@@ -2,8 +2,8 @@
 // folder of photos into a fresh temporary library, and in the same run the backbone-only rate on the same
 // images (already decoded), so the ratio says how much of the machine the pipeline around the model costs.
 // Peak memory is sampled during the import only.
-// Also timed on the same images: the model work the import does per photo (the backbone on the photo and on
-// its centre view, then the item heads), and how long each import stage was busy, to say where time goes.
+// Also timed on the same images: the model work the import does per photo (the backbone, then the item heads
+// on its outputs), and how long each import stage was busy, to say where time goes.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +13,6 @@ import type { ImportSource } from '../../library/import-sources.ts';
 import { Backbone } from '../../vision/backbone.ts';
 import type { PipelineTimings } from '../../vision/batch-pipeline.ts';
 import { IMPORT_BATCH } from '../../library/importer.ts';
-import { centreView } from '../../heads/views.ts';
 import { decodeModelInput } from '../../vision/decode.ts';
 import { GENERATED_MODELS_DIR } from '../../paths.ts';
 import type { ParsedArgs } from '../args.ts';
@@ -76,7 +75,7 @@ export async function benchImport(args: ParsedArgs): Promise<void> {
       ratio: round(imagesPerS / backboneImagesPerS, 3),
       peak_rss_mb: Math.round(peakRss / 2 ** 20),
       provider,
-      // The backbone on each photo and its centre view, plus the item heads: the model work the import does.
+      // The backbone plus the item heads: the model work the import does.
       model_images_per_s: modelImagesPerS === null ? null : round(modelImagesPerS, 1),
       model_ratio: modelImagesPerS === null ? null : round(imagesPerS / modelImagesPerS, 3),
       // Seconds each import stage was busy (they overlap), and how long inference waited for decoded photos.
@@ -95,7 +94,7 @@ export async function benchImport(args: ParsedArgs): Promise<void> {
     },
     (r) =>
       `Imported ${r.images} photos at ${r.images_per_s} images/s end to end; the backbone alone runs ${r.backbone_images_per_s} images/s (ratio ${r.ratio})` +
-      (r.model_images_per_s === null ? '' : `, with the centre view and the item heads ${r.model_images_per_s} images/s (ratio ${r.model_ratio})`) +
+      (r.model_images_per_s === null ? '' : `, with the item heads ${r.model_images_per_s} images/s (ratio ${r.model_ratio})`) +
       `; peak RSS ${r.peak_rss_mb} MB; provider ${r.provider}; load average ${r.load_average}.` +
       ` CPU per photo: import ${r.cpu_ms_per_image.import} ms, backbone ${r.cpu_ms_per_image.backbone} ms, model ${r.cpu_ms_per_image.model ?? '-'} ms.` +
       (r.stage_seconds ? ` Stages busy (overlapping) over ${r.seconds} s: decode ${r.stage_seconds.decode} s, inference ${r.stage_seconds.infer} s (waited ${r.stage_seconds.infer_waited} s for decoding), storing ${r.stage_seconds.store} s.` : ''),
@@ -118,7 +117,7 @@ function cpuSeconds(): number {
 }
 
 /**
- * Times the backbone alone, then the import's model work (with each photo's centre view and the item heads),
+ * Times the backbone alone, then the import's model work (the backbone and the item heads),
  * on these photos decoded beforehand (decoding untimed), batch by batch in batches of the import's size.
  */
 async function timeModelOnly(
@@ -139,12 +138,11 @@ async function timeModelOnly(
         }
       }
       if (inputs.length === 0) continue;
-      const centres = inputs.map((input) => centreView(input)); // made while decoding in the import, so untimed here
       into.images += inputs.length;
       const [t0, cpu0] = [performance.now(), cpuSeconds()];
       await backbone.embed(inputs);
       const [t1, cpu1] = [performance.now(), cpuSeconds()];
-      if (backbone.heads) await backbone.embed(inputs, { centres });
+      if (backbone.heads) await backbone.embed(inputs, { heads: true });
       into.backboneSeconds += (t1 - t0) / 1000;
       into.backboneCpu += cpu1 - cpu0;
       into.modelSeconds += (performance.now() - t1) / 1000;

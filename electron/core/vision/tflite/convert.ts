@@ -1,5 +1,7 @@
-// TFLite image classifier -> ONNX float model with two outputs: the pooled embedding and the class
-// probabilities. Weights are dequantized once into float initializers; the graph computes in float.
+// TFLite image classifier -> ONNX float model with the pooled embedding and the class probabilities as
+// outputs, and a third, `centre`: the same pooling over the centre of the last feature map, which the item
+// heads read as a closer look at the garment, for nothing (one pass, not a second one on a centre crop).
+// Weights are dequantized once into float initializers; the graph computes in float.
 import { OnnxGraphBuilder } from '../../onnx/graph-builder.ts';
 import { ConversionContext } from './conversion-context.ts';
 import { NCHW_TO_NHWC, NHWC_TO_NCHW, assertSupportedOperator, convertOperator } from './operators.ts';
@@ -8,17 +10,23 @@ import type { TfliteSubgraph, TfliteTensor } from './reader.ts';
 import { BuiltinOperator, TensorType, tensorTypeName } from './schema.ts';
 
 /** Bumped whenever the produced graph changes, so provisioning knows to convert again. */
-export const TFLITE_CONVERTER_VERSION = 1;
+export const TFLITE_CONVERTER_VERSION = 2;
 
 export const ONNX_INPUT_NAME = 'image';
 export const ONNX_EMBEDDING_OUTPUT = 'embedding';
 export const ONNX_PROBS_OUTPUT = 'probs';
+export const ONNX_CENTRE_OUTPUT = 'centre';
+/**
+ * The centre output averages the cells of the last feature map that lie over the central CENTRE_FRACTION of
+ * the image (MobileNetV2: the middle 5x5 of 7x7 cells). Chosen on held-out training people (EVALUATION.md).
+ */
+export const CENTRE_FRACTION = 0.7;
 const BATCH = 'N';
 
 /**
  * Input `image`: uint8 [N,H,W,C] exactly as the TFLite model takes it (NHWC RGB 0..255), dequantized
- * inside the graph. Outputs `embedding` float [N,C] (input of the final classifier layer) and `probs`
- * float (the model's output, e.g. [N,1001]). Throws on any operator it cannot translate, naming it.
+ * inside the graph. Outputs `embedding` float [N,C] (input of the final classifier layer), `probs`
+ * float (the model's output, e.g. [N,1001]) and `centre` float [N,C]. Throws on any operator it cannot translate, naming it.
  */
 export function convertTfliteToOnnx(tfliteBytes: Uint8Array): Uint8Array {
   const model = readTfliteModel(tfliteBytes);
@@ -34,8 +42,10 @@ export function convertTfliteToOnnx(tfliteBytes: Uint8Array): Uint8Array {
 
   addImageInput(ctx, single(graph.inputs, 'input'));
   for (const op of graph.operators) convertOperator(ctx, op);
-  addEmbeddingOutput(ctx, classifierInput(graph));
+  const feature = classifierInput(graph);
+  addEmbeddingOutput(ctx, feature);
   addProbsOutput(ctx, single(graph.outputs, 'output'));
+  addCentreOutput(ctx, pooledMap(graph, feature));
   return builder.toBytes();
 }
 
@@ -83,6 +93,31 @@ function addEmbeddingOutput(ctx: ConversionContext, feature: TfliteTensor): void
   }
   ctx.builder.node('Flatten', [ctx.value(feature.index)], [ONNX_EMBEDDING_OUTPUT], { axis: { int: 1 } });
   ctx.builder.output(ONNX_EMBEDDING_OUTPUT, 'float', [BATCH, c]);
+}
+
+/** The feature map the embedding is the average of: the input of the pooling that produced it. */
+function pooledMap(graph: TfliteSubgraph, feature: TfliteTensor): TfliteTensor {
+  const pool = graph.operators.find((op) => op.opcode === BuiltinOperator.AVERAGE_POOL_2D && op.outputs[0] === feature.index);
+  const index = pool?.inputs[0];
+  const map = index === undefined ? undefined : graph.tensors[index];
+  if (!map) throw new Error(`classifier input ${feature.name} is not an average pool of a feature map`);
+  return map;
+}
+
+/** `centre` [N,C]: the mean of the map's cells over the central CENTRE_FRACTION of each side. */
+function addCentreOutput(ctx: ConversionContext, map: TfliteTensor): void {
+  const [, h, w, c] = map.shape;
+  if (map.shape.length !== 4 || h === undefined || w === undefined || c === undefined) throw new Error(`feature map ${map.name} is not NHWC`);
+  const margin = (side: number) => Math.round((side * (1 - CENTRE_FRACTION)) / 2);
+  const { builder } = ctx;
+  const int64s = (base: string, values: number[]) => builder.initializer(ctx.fresh(base), [values.length], BigInt64Array.from(values.map(BigInt)));
+  const cells = ctx.fresh('centre_cells');
+  // NCHW on the ONNX side: rows and columns are axes 2 and 3.
+  builder.node('Slice', [ctx.value(map.index), int64s('centre_starts', [margin(h), margin(w)]), int64s('centre_ends', [h - margin(h), w - margin(w)]), int64s('centre_axes', [2, 3])], [cells]);
+  const pooled = ctx.fresh('centre_pooled');
+  builder.node('GlobalAveragePool', [cells], [pooled]);
+  builder.node('Flatten', [pooled], [ONNX_CENTRE_OUTPUT], { axis: { int: 1 } });
+  builder.output(ONNX_CENTRE_OUTPUT, 'float', [BATCH, c]);
 }
 
 /** The model output as `probs`, back in TFLite's layout if it is 4-D. */
