@@ -28,6 +28,8 @@ export interface CoreOptions {
 
 export const BACKBONE_FILE = 'mobilenet_v2_imagenet.onnx';
 export const LABELS_FILE = 'imagenet_labels.txt';
+/** Originals a page shows as they are, so they can stand in for a thumbnail. */
+const PAGE_SHOWN_EXTENSIONS = new Set(['jpg', 'png', 'webp']);
 
 export interface CoreServices {
   version: string;
@@ -113,10 +115,14 @@ export function openCore(options: CoreOptions): Core {
     dispatch,
     services,
     mediaFile(kind, sha256) {
-      const ext = kind === 'original' ? repo.originalExt(sha256) : 'webp';
+      const ext = repo.originalExt(sha256);
       if (!ext) return null;
-      const file = files.mediaPath(kind, sha256, ext);
-      return file && fs.existsSync(file) ? file : null;
+      const existing = (file: string | null) => (file && fs.existsSync(file) ? file : null);
+      const original = existing(files.mediaPath('original', sha256, ext));
+      if (kind === 'original') return original;
+      // A photo small enough to be its own thumbnail has no thumbnail file (decode.ts, servesAsOwnThumbnail);
+      // a lost thumbnail of a photo a page can show falls back the same way.
+      return existing(files.mediaPath('thumb', sha256)) ?? (PAGE_SHOWN_EXTENSIONS.has(ext) ? original : null);
     },
     async close() {
       for (const job of imports.values()) job.cancel();

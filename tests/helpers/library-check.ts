@@ -1,5 +1,5 @@
 // What a library must look like after anything (a crash, a full disk, hostile input): the SQLite file is
-// intact, every item row has its original (whose bytes hash to its name), its thumbnail and an embedding of
+// intact, every item row has its original (whose bytes hash to its name), its thumbnail (or is its own) and an embedding of
 // the backbone's size, and no media file is left without its row. Shared by the reliability tests.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Core } from '../../electron/core/core.ts';
 import { sha256Hex } from '../../electron/core/library/library-files.ts';
+import { OWN_THUMBNAIL_MAX_BYTES } from '../../electron/core/vision/decode.ts';
 import { recountOverlapSql, recountOwnersSql } from '../../electron/core/db/facet-counts.ts';
 
 export const EMBEDDING_BYTES = 1280 * 4;
@@ -23,10 +24,12 @@ export function libraryProblems(core: Core, options: { orphans?: boolean; hashCo
   for (const r of rows) {
     if (r.bytes !== EMBEDDING_BYTES) problems.push(`item ${r.sha256.slice(0, 8)}: embedding of ${r.bytes} bytes`);
     const original = files.mediaPath('original', r.sha256, r.ext)!;
-    const thumb = files.mediaPath('thumb', r.sha256)!;
+    // A small photo is its own thumbnail (decode.ts): then the thumbnail served is the original.
+    const thumb = core.mediaFile('thumb', r.sha256);
     if (!fs.existsSync(original)) problems.push(`item ${r.sha256.slice(0, 8)}: original missing`);
     else if (options.hashContents !== false && sha256Hex(fs.readFileSync(original)) !== r.sha256) problems.push(`item ${r.sha256.slice(0, 8)}: original does not match its hash`);
-    if (!fs.existsSync(thumb) || fs.statSync(thumb).size === 0) problems.push(`item ${r.sha256.slice(0, 8)}: thumbnail missing`);
+    if (!thumb || fs.statSync(thumb).size === 0) problems.push(`item ${r.sha256.slice(0, 8)}: thumbnail missing`);
+    else if (thumb === original && fs.statSync(thumb).size > OWN_THUMBNAIL_MAX_BYTES) problems.push(`item ${r.sha256.slice(0, 8)}: thumbnail missing (the original is too big to stand in)`);
   }
   problems.push(...keptCountsProblems(db));
   if (options.orphans !== false) {

@@ -25,7 +25,7 @@ import { ItemsRepo } from '../library/items-repo.ts';
 import { LibraryFromFutureError, openDatabase } from '../db/database.ts';
 import { LATEST_SCHEMA_VERSION } from '../db/migrations.ts';
 import type { LibraryFiles } from '../library/library-files.ts';
-import { decodeImage } from '../vision/decode.ts';
+import { makeThumbnail } from '../vision/decode.ts';
 import { HOUSE_STYLE_DIRNAME } from '../compat/store.ts';
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, DATABASE_ENTRY, MANIFEST_ENTRY, mediaEntries } from './library-archive.ts';
 import type { ArchiveManifest } from './library-archive.ts';
@@ -372,8 +372,8 @@ async function extractTo(reader: ZipReader, entry: ZipEntry, target: string, sto
   fs.renameSync(tmp, target);
 }
 
-/** A thumbnail made from the original, for an archive that lacks one. */
+/** A thumbnail made from the original, for an archive that lacks one (none for a photo that is its own). */
 async function writeThumbnail(files: LibraryFiles, original: string, thumb: string): Promise<void> {
-  const image = await decodeImage(await fs.promises.readFile(original));
-  files.writeAtomic(thumb, image.thumbnail);
+  const thumbnail = await makeThumbnail(await fs.promises.readFile(original));
+  if (thumbnail) files.writeAtomic(thumb, thumbnail);
 }

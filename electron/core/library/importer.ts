@@ -177,7 +177,7 @@ export class ImportJob {
   private async storeFiles(d: Decoded, ext: string): Promise<boolean> {
     try {
       await this.deps.files.writeAtomicAsync(this.deps.files.mediaPath('original', d.sha256, ext)!, d.bytes);
-      await this.deps.files.writeAtomicAsync(this.deps.files.mediaPath('thumb', d.sha256)!, d.image.thumbnail);
+      if (d.image.thumbnail) await this.deps.files.writeAtomicAsync(this.deps.files.mediaPath('thumb', d.sha256)!, d.image.thumbnail);
       return true;
     } catch (error) {
       this.fail(d.source, error);

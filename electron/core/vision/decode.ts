@@ -1,9 +1,10 @@
 // Turns the bytes of one photo into what the rest of the pipeline needs: the model input (224x224 RGB,
 // resized the way the reference was: fit 'fill'), a thumbnail, and a small RGB sample for colours.
-// The photo is decoded once (a large one already shrunk on load); the model input and the thumbnail are
-// resized from those pixels, and the colour sample is averaged down from the model input (each sharp
-// pipeline costs ~1.5 ms of CPU even for a tiny output; 7x7 block means in JavaScript cost ~0.2 ms).
-// Every decode error becomes an ImageDecodeError with a sentence a person can act on.
+// A photo that is already thumbnail-sized (servesAsOwnThumbnail) needs only the model input, resized
+// straight from the file. Otherwise the photo is decoded once (a large one already shrunk on load) and the
+// model input and the thumbnail are resized from those pixels. The colour sample is averaged down from the
+// model input (each sharp pipeline costs ~1.5 ms of CPU even for a tiny output; 7x7 block means in
+// JavaScript cost ~0.2 ms). Every decode error becomes an ImageDecodeError with a sentence a person can act on.
 import sharp from 'sharp';
 import type { Metadata, Sharp } from 'sharp';
 
@@ -12,6 +13,14 @@ export const MODEL_INPUT_SIZE = 224;
 export const MAX_INPUT_PIXELS = 100_000_000;
 export const MAX_FILE_BYTES = 200 * 1024 * 1024;
 const THUMB_SIZE = 320;
+/**
+ * A photo at most this big, in a format every browser shows, upright, opaque and sRGB, is shown as its own
+ * thumbnail: re-encoding it would lose detail to save a few KB of local disk reads, and cost ~5-8 ms of CPU
+ * per photo (half of all decoding work on the kit's 400x534 photos of ~31 KB; see BENCHMARKS.md, import).
+ */
+const OWN_THUMBNAIL_MAX_SIDE = 2 * THUMB_SIZE;
+export const OWN_THUMBNAIL_MAX_BYTES = 128 * 1024;
+const OWN_THUMBNAIL_FORMATS = new Set(['jpeg', 'png', 'webp']);
 export const COLOR_SAMPLE_SIDE = 32;
 const COLOR_BLOCK = MODEL_INPUT_SIZE / COLOR_SAMPLE_SIDE;
 if (!Number.isInteger(COLOR_BLOCK)) throw new Error('the colour sample must tile the model input exactly');
@@ -38,7 +47,8 @@ export class ImageDecodeError extends Error {
 export interface DecodedImage {
   /** 224*224*3 bytes, HWC, RGB. */
   modelInput: Buffer;
-  thumbnail: Buffer;
+  /** A WebP within THUMB_SIZE px; null when the photo serves as its own thumbnail (servesAsOwnThumbnail). */
+  thumbnail: Buffer | null;
   /** COLOR_SAMPLE_SIDE^2 RGB pixels of the photo, for the dominant colours. */
   colorSample: Buffer;
   width: number;
@@ -49,14 +59,15 @@ export interface DecodedImage {
 const SHARP_OPTIONS = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', animated: false } as const;
 
 export async function decodeImage(bytes: Uint8Array): Promise<DecodedImage> {
-  const { pixels, format } = await normalise(bytes);
+  const header = await readHeader(bytes);
+  const ownThumbnail = servesAsOwnThumbnail(header, bytes.byteLength);
+  const pixels = await uprightPixels(bytes, header, ownThumbnail ? 1 : 2);
   try {
     const [modelInput, thumbnail] = await Promise.all([
-      pixels().resize(MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, { fit: 'fill' }).raw().toBuffer(),
-      pixels().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside' }).webp(THUMB_WEBP).toBuffer(),
+      toModelInput(pixels()),
+      ownThumbnail ? null : pixels().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside' }).webp(THUMB_WEBP).toBuffer(),
     ]);
-    const { width, height } = pixels.size;
-    return { modelInput, thumbnail, colorSample: colorSampleOf(modelInput), width, height, format };
+    return { modelInput, thumbnail, colorSample: colorSampleOf(modelInput), ...header.size, format: header.format };
   } catch (error) {
     throw explain(error);
   }
@@ -64,14 +75,28 @@ export async function decodeImage(bytes: Uint8Array): Promise<DecodedImage> {
 
 /** Only the model input (for bulk embedding of data sets); `mirror` flips it left-right (augmentation). */
 export async function decodeModelInput(bytes: Uint8Array, mirror = false): Promise<Buffer> {
-  const { pixels } = await normalise(bytes);
+  const pixels = await uprightPixels(bytes, await readHeader(bytes), 1);
   try {
-    const resized = pixels().resize(MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, { fit: 'fill' });
-    return await (mirror ? resized.flop() : resized).raw().toBuffer();
+    return await toModelInput(mirror ? pixels().flop() : pixels());
   } catch (error) {
     throw explain(error);
   }
 }
+
+/** The thumbnail decodeImage would make (null: the photo is its own), for a library file that lacks one. */
+export async function makeThumbnail(bytes: Uint8Array): Promise<Buffer | null> {
+  const header = await readHeader(bytes);
+  if (servesAsOwnThumbnail(header, bytes.byteLength)) return null;
+  const pixels = await uprightPixels(bytes, header, 1);
+  try {
+    return await pixels().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside' }).webp(THUMB_WEBP).toBuffer();
+  } catch (error) {
+    throw explain(error);
+  }
+}
+
+const toModelInput = (pixels: Sharp): Promise<Buffer> =>
+  pixels.resize(MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, { fit: 'fill' }).removeAlpha().raw({ depth: 'uchar' }).toBuffer();
 
 /** COLOR_SAMPLE_SIDE^2 RGB pixels: each the mean of a COLOR_BLOCK x COLOR_BLOCK block of the model input. */
 export function colorSampleOf(modelInput: Uint8Array): Buffer {
@@ -96,40 +121,65 @@ export function colorSampleOf(modelInput: Uint8Array): Buffer {
   return out;
 }
 
-type PixelSource = (() => Sharp) & { size: { width: number; height: number } };
+interface Header {
+  meta: Metadata;
+  format: string;
+  /** The photo's upright size (EXIF orientations 5-8 turn it a quarter). */
+  size: { width: number; height: number };
+}
 
-/**
- * Decodes once to upright 8-bit sRGB without alpha: orientation from EXIF, alpha flattened onto white,
- * CMYK / 16-bit / grey converted; a large photo pre-shrunk (PRESHRINK_ABOVE). Returns a factory of sharp
- * pipelines over those pixels, and the photo's own size.
- */
-async function normalise(bytes: Uint8Array): Promise<{ pixels: PixelSource; format: string }> {
+/** Reads the header only: the size limits are checked before any pixel is decoded. */
+async function readHeader(bytes: Uint8Array): Promise<Header> {
   if (bytes.byteLength === 0) throw new ImageDecodeError('the file is empty (0 bytes)');
   if (bytes.byteLength > MAX_FILE_BYTES) {
     throw new ImageDecodeError(`the file is too large (${Math.round(bytes.byteLength / 1e6)} MB; the limit is ${MAX_FILE_BYTES / 1e6} MB)`);
   }
-  // sharp reads the header only here; the pixel limit is checked before any pixel is decoded.
   let meta: Metadata;
   try {
     meta = await sharp(bytes, SHARP_OPTIONS).metadata();
   } catch (error) {
     throw explain(error);
   }
-  if (!meta.width || !meta.height) throw new ImageDecodeError('not an image this app can read');
-  if (meta.width * meta.height > MAX_INPUT_PIXELS) {
-    throw new ImageDecodeError(`the image is too large (${meta.width}x${meta.height} pixels; the limit is ${MAX_INPUT_PIXELS / 1e6} megapixels)`);
+  // With animated: false, height is the first frame's.
+  const { width, height } = meta;
+  if (!width || !height) throw new ImageDecodeError('not an image this app can read');
+  if (width * height > MAX_INPUT_PIXELS) {
+    throw new ImageDecodeError(`the image is too large (${width}x${height} pixels; the limit is ${MAX_INPUT_PIXELS / 1e6} megapixels)`);
   }
+  const turned = (meta.orientation ?? 1) >= 5;
+  return { meta, format: meta.format ?? 'unknown', size: turned ? { width: height, height: width } : { width, height } };
+}
+
+/** Whether the file itself can be shown where a thumbnail is: small, upright, opaque, 8-bit sRGB, one frame. */
+function servesAsOwnThumbnail({ meta, format, size }: Header, fileBytes: number): boolean {
+  return (
+    OWN_THUMBNAIL_FORMATS.has(format) &&
+    fileBytes <= OWN_THUMBNAIL_MAX_BYTES &&
+    Math.max(size.width, size.height) <= OWN_THUMBNAIL_MAX_SIDE &&
+    (meta.orientation ?? 1) === 1 &&
+    !meta.hasAlpha &&
+    meta.space === 'srgb' &&
+    meta.channels === 3 &&
+    meta.depth === 'uchar' &&
+    (meta.pages ?? 1) === 1
+  );
+}
+
+/**
+ * A factory of sharp pipelines over the photo's upright 8-bit sRGB pixels without alpha: orientation from EXIF,
+ * alpha flattened onto white, CMYK / 16-bit / grey converted. For one output from a photo that needs no
+ * pre-shrinking, each pipeline reads the file (no intermediate copy: ~1.5 ms less CPU on a kit photo, the same
+ * bytes out). Otherwise the photo is decoded once to raw pixels, pre-shrunk if large (PRESHRINK_ABOVE), and
+ * every output is resized from those.
+ */
+async function uprightPixels(bytes: Uint8Array, { meta }: Header, outputs: number): Promise<() => Sharp> {
+  const fromFile = () => sharp(bytes, SHARP_OPTIONS).rotate().flatten({ background: '#ffffff' }).toColourspace('srgb');
+  const preshrink = Math.min(meta.width!, meta.height!) > PRESHRINK_ABOVE;
+  if (outputs === 1 && !preshrink) return fromFile;
   try {
-    const preshrink = Math.min(meta.width, meta.height) > PRESHRINK_ABOVE;
-    let upright = sharp(bytes, SHARP_OPTIONS).rotate().flatten({ background: '#ffffff' }).toColourspace('srgb');
-    if (preshrink) upright = upright.resize(PRESHRINK_SIDE, PRESHRINK_SIDE, { fit: 'outside' });
-    const normalised = await upright.removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    const { width, height, channels } = normalised.info;
-    // A pre-shrunk photo keeps its own upright size (EXIF orientations 5-8 turn it a quarter).
-    const turned = (meta.orientation ?? 1) >= 5;
-    const size = !preshrink ? { width, height } : turned ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
-    const pixels = Object.assign(() => sharp(normalised.data, { raw: { width, height, channels } }), { size });
-    return { pixels, format: meta.format ?? 'unknown' };
+    const upright = preshrink ? fromFile().resize(PRESHRINK_SIDE, PRESHRINK_SIDE, { fit: 'outside' }) : fromFile();
+    const { data, info } = await upright.removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    return () => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
   } catch (error) {
     throw explain(error);
   }

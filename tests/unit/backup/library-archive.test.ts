@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LibraryJobProgress } from '../../../shared/api.ts';
 import { openCore } from '../../../electron/core/core.ts';
@@ -93,7 +94,10 @@ beforeAll(async () => {
   await call(source, 'people.useCatalogue', { personId: ann, catalogueId: shop });
   const own = await importPhotos(source, ann, [...teeFiles, ...pick('Pants', 2), ...pick('Shoes', 1)]);
   expect(own.imported).toBe(5);
-  expect((await importPhotos(source, shop, pick('Dress', 1))).imported).toBe(1);
+  // The dress as a PNG: too big to be its own thumbnail, so the library (and the archive) holds one for it.
+  const dressPng = path.join(tempDir('stylist-archive-png-'), 'dress.png');
+  await sharp(pick('Dress', 1)[0]!).png().toFile(dressPng);
+  expect((await importPhotos(source, shop, [dressPng])).imported).toBe(1);
   const items = (await call(source, 'items.list', { personId: ann, limit: 100 })).items;
   const itemOf = (file: string) => items.find((i) => i.fileName === path.basename(file))!;
   const [tee1, tee2] = teeFiles.map(itemOf);
@@ -119,6 +123,16 @@ afterAll(async () => {
 });
 
 describe('library.export', () => {
+  it('serves a small JPEG as its own thumbnail, and the PNG its thumbnail file', () => {
+    const rows = source.services.db.prepare('SELECT sha256, ext FROM items').all() as { sha256: string; ext: string }[];
+    expect(rows).toHaveLength(6);
+    for (const { sha256, ext } of rows) {
+      const thumb = source.mediaFile('thumb', sha256);
+      if (ext === 'png') expect(thumb).toBe(source.services.files.mediaPath('thumb', sha256));
+      else expect(thumb).toBe(source.mediaFile('original', sha256));
+    }
+  });
+
   it('writes a zip of the database, the originals and thumbnails to exports/, readable by any unzip', async () => {
     expect(exported.state).toBe('done');
     expect(exported.kind).toBe('export');
@@ -138,7 +152,7 @@ describe('library.export', () => {
       const originals = names.filter((n) => n.startsWith('originals/'));
       const thumbs = names.filter((n) => n.startsWith('thumbs/'));
       expect(originals).toHaveLength(6);
-      expect(thumbs).toHaveLength(6);
+      expect(thumbs).toHaveLength(1); // the kit's JPEGs are their own thumbnails; the PNG dress is not
       // Each original is byte for byte the library's file (its name is its hash).
       for (const name of originals) {
         const bytes = await zip.readBytes(zip.entries.get(name)!, 1 << 30);

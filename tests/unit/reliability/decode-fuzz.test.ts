@@ -57,7 +57,7 @@ function wrongWith(outcome: Outcome | 'hang'): string | null {
   if (outcome.ok) {
     const { modelInput, thumbnail, colorSample, width, height } = outcome.image;
     if (modelInput.length !== MODEL_INPUT_SIZE * MODEL_INPUT_SIZE * 3) return `model input of ${modelInput.length} bytes`;
-    if (thumbnail.length === 0 || colorSample.length !== 32 * 32 * 3) return 'empty thumbnail or colour sample';
+    if (thumbnail?.length === 0 || colorSample.length !== 32 * 32 * 3) return 'empty thumbnail or colour sample';
     if (!(width > 0 && height > 0 && width * height <= MAX_INPUT_PIXELS)) return `size ${width}x${height}`;
     return null;
   }

@@ -1,10 +1,12 @@
-// What one decode gives the import: the model input decodeModelInput gives, a WebP thumbnail within 320 px,
+// What one decode gives the import: the model input decodeModelInput gives, no thumbnail for a photo small
+// enough to be its own and otherwise a WebP thumbnail within 320 px,
 // and, for a phone-sized photo (pre-shrunk on load), the photo's own size with a model input and a colour
 // sample close to those of a full-size decode; the colour sample is the model input averaged in blocks.
 import fs from 'node:fs';
 import sharp from 'sharp';
+import type { Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COLOR_SAMPLE_SIDE, MODEL_INPUT_SIZE, colorSampleOf, decodeImage, decodeModelInput } from '../../../electron/core/vision/decode.ts';
+import { COLOR_SAMPLE_SIDE, MODEL_INPUT_SIZE, OWN_THUMBNAIL_MAX_BYTES, colorSampleOf, decodeImage, decodeModelInput, makeThumbnail } from '../../../electron/core/vision/decode.ts';
 import { clothingPhotos } from '../../helpers/kit.ts';
 
 let jpeg: Buffer;
@@ -14,13 +16,43 @@ beforeAll(() => {
 });
 
 describe('decodeImage outputs', () => {
-  it('gives the same model input as decodeModelInput, and a WebP thumbnail within 320 px', async () => {
+  it('shows a small, upright, opaque JPEG as its own thumbnail, with the model input decodeModelInput gives', async () => {
+    expect(jpeg.length).toBeLessThanOrEqual(OWN_THUMBNAIL_MAX_BYTES);
     const d = await decodeImage(jpeg);
+    expect(d.thumbnail).toBeNull();
     expect(Buffer.compare(d.modelInput, await decodeModelInput(jpeg))).toBe(0);
-    const thumb = await sharp(d.thumbnail).metadata();
+    expect(await makeThumbnail(jpeg)).toBeNull();
+  });
+
+  it('gives the model input of a full decode whichever way it reads the photo (straight from the file or from decoded pixels)', async () => {
+    const pixels = await sharp(jpeg).raw().toBuffer({ resolveWithObject: true });
+    const fromPixels = await sharp(pixels.data, { raw: pixels.info }).resize(MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, { fit: 'fill' }).raw().toBuffer();
+    expect(Buffer.compare((await decodeImage(jpeg)).modelInput, fromPixels)).toBe(0);
+    // Over the size limit for its own thumbnail: decoded once, both outputs from those pixels.
+    const heavy = await sharp(jpeg).png().toBuffer();
+    const heavyPixels = await sharp(heavy).raw().toBuffer({ resolveWithObject: true });
+    const d = await decodeImage(heavy);
+    expect(d.thumbnail).not.toBeNull();
+    const heavyFromPixels = await sharp(heavyPixels.data, { raw: heavyPixels.info }).resize(MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, { fit: 'fill' }).raw().toBuffer();
+    expect(Buffer.compare(d.modelInput, heavyFromPixels)).toBe(0);
+  });
+
+  it.each([
+    ['too many bytes', (s: Sharp) => s.png()],
+    ['too large', (s: Sharp) => s.resize(800, 1068).jpeg({ quality: 50 })],
+    ['turned by EXIF', (s: Sharp) => s.jpeg().withMetadata({ orientation: 6 })],
+    ['with alpha', (s: Sharp) => s.ensureAlpha(0.5).webp()],
+    ['a format a page may not show', (s: Sharp) => s.avif({ effort: 0 })],
+  ])('makes a WebP thumbnail within 320 px for a photo %s', async (_, encode) => {
+    const bytes = await encode(sharp(jpeg)).toBuffer();
+    const d = await decodeImage(bytes);
+    expect(d.thumbnail).not.toBeNull();
+    const thumb = await sharp(d.thumbnail!).metadata();
     expect(thumb.format).toBe('webp');
     expect(Math.max(thumb.width!, thumb.height!)).toBe(320);
     expect(thumb.width! / thumb.height!).toBeCloseTo(d.width / d.height, 1);
+    const made = await sharp((await makeThumbnail(bytes))!).metadata();
+    expect([made.format, made.width, made.height]).toEqual(['webp', thumb.width, thumb.height]);
   });
 
   it('makes the colour sample from the model input: each pixel the mean of a 7x7 block', async () => {
