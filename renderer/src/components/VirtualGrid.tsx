@@ -84,21 +84,34 @@ export function VirtualGrid({
 
   const activeIndex = Math.min(active, Math.max(0, total - 1));
 
+  // The garment to focus once its card is in the page: after the scroll renders its row, or after its page of
+  // items arrives (on a busy machine that takes more than a few frames). Dropped if focus went elsewhere meanwhile.
+  const pendingFocus = useRef<number | null>(null);
+  const focusPending = useCallback(() => {
+    const target = pendingFocus.current;
+    if (target === null) return;
+    const focused = document.activeElement;
+    if (focused && focused !== document.body && !ref.current?.contains(focused)) {
+      pendingFocus.current = null;
+      return;
+    }
+    const el = ref.current?.querySelector<HTMLElement>(`[data-index="${target}"] [data-card-open]`);
+    if (el) {
+      pendingFocus.current = null;
+      el.focus();
+    }
+  }, []);
+  useEffect(focusPending); // after every render: the row or its item may just have arrived
+
   const focusIndex = useCallback(
     (index: number) => {
       const target = Math.max(0, Math.min(total - 1, index));
+      pendingFocus.current = target;
       setActive(target);
       virtualizer.scrollToIndex(Math.floor(target / columns), { align: 'auto' });
-      // The row may only be in the page after the scroll has rendered it.
-      let tries = 0;
-      const attempt = () => {
-        const el = ref.current?.querySelector<HTMLElement>(`[data-index="${target}"] [data-card-open]`);
-        if (el) el.focus();
-        else if (tries++ < 10) requestAnimationFrame(attempt);
-      };
-      requestAnimationFrame(attempt);
+      requestAnimationFrame(focusPending);
     },
-    [columns, total, virtualizer],
+    [columns, total, virtualizer, focusPending],
   );
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {

@@ -4,7 +4,7 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Item } from '../../../shared/api.ts';
 import { App } from '../../../renderer/src/App.tsx';
-import { createFakeApi, emptyCounts, makeItem, makeOutfit, type FakeApi } from './fake-api.ts';
+import { createFakeApi, deferred, emptyCounts, makeItem, makeOutfit, type FakeApi } from './fake-api.ts';
 import { resetWindowBetweenTests } from './window-reset.ts';
 
 resetWindowBetweenTests();
@@ -85,6 +85,33 @@ describe('a large wardrobe', () => {
     // X selects the focused card.
     fireEvent.keyDown(document.activeElement!, { key: 'x' });
     expect(await screen.findByTestId('selection-bar')).toBeTruthy();
+  });
+
+  it('End focuses the last garment even when its page arrives many frames later', async () => {
+    const all = Array.from({ length: 500 }, (_, i) => makeItem(i + 1, 'top'));
+    const base = wardrobeCore(all);
+    const lastPage = deferred<void>();
+    const api = wardrobeCore(all, {
+      'items.list': async (input) => {
+        if ((input.offset ?? 0) > 0) await lastPage.promise; // a slow fetch on a busy machine
+        return base.handlers['items.list']!(input);
+      },
+    });
+    render(<App api={api} />);
+    await waitFor(() => expect(cards().length).toBeGreaterThan(5));
+    const first = screen.getAllByRole('button', { name: /^Open / })[0]!;
+    first.focus();
+    fireEvent.keyDown(first, { key: 'End' });
+    const grid = screen.getByTestId('wardrobe-grid');
+    // jsdom has no scrolling: do what the browser does for scrollToIndex (to the bottom, then a scroll event).
+    act(() => {
+      grid.scrollTop = 1_000_000;
+      fireEvent.scroll(grid);
+    });
+    await waitFor(() => expect(api.callsTo('items.list').some((c) => (c.offset ?? 0) > 0)).toBe(true));
+    await new Promise((r) => setTimeout(r, 400)); // well over ten frames
+    lastPage.resolve();
+    await waitFor(() => expect(document.activeElement?.getAttribute('aria-label')).toBe('Open top-500.jpg'));
   });
 });
 
