@@ -65,7 +65,7 @@ export async function decodeImage(bytes: Uint8Array): Promise<DecodedImage> {
   try {
     const [modelInput, thumbnail] = await Promise.all([
       toModelInput(pixels()),
-      ownThumbnail ? null : pixels().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside' }).webp(THUMB_WEBP).toBuffer(),
+      ownThumbnail ? null : toThumbnail(pixels()),
     ]);
     return { modelInput, thumbnail, colorSample: colorSampleOf(modelInput), ...header.size, format: header.format };
   } catch (error) {
@@ -89,7 +89,7 @@ export async function makeThumbnail(bytes: Uint8Array): Promise<Buffer | null> {
   if (servesAsOwnThumbnail(header, bytes.byteLength)) return null;
   const pixels = await uprightPixels(bytes, header, 1);
   try {
-    return await pixels().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside' }).webp(THUMB_WEBP).toBuffer();
+    return await toThumbnail(pixels());
   } catch (error) {
     throw explain(error);
   }
@@ -97,6 +97,8 @@ export async function makeThumbnail(bytes: Uint8Array): Promise<Buffer | null> {
 
 const toModelInput = (pixels: Sharp): Promise<Buffer> =>
   pixels.resize(MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, { fit: 'fill' }).removeAlpha().raw({ depth: 'uchar' }).toBuffer();
+
+const toThumbnail = (pixels: Sharp): Promise<Buffer> => pixels.resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside' }).webp(THUMB_WEBP).toBuffer();
 
 /** COLOR_SAMPLE_SIDE^2 RGB pixels: each the mean of a COLOR_BLOCK x COLOR_BLOCK block of the model input. */
 export function colorSampleOf(modelInput: Uint8Array): Buffer {
