@@ -29,19 +29,10 @@ const TASKS = '/proc/self/task';
  * An unprivileged process cannot raise a thread's priority again, so this is for threads that stay background.
  */
 export function lowerBackgroundThreads(): number {
-  if (process.platform !== 'linux') return 0;
   let lowered = 0;
-  let tids: string[];
-  try {
-    tids = fs.readdirSync(TASKS);
-  } catch {
-    return 0;
-  }
-  for (const tid of tids) {
-    const id = Number(tid);
-    if (id === process.pid) continue;
+  for (const { id, name } of threads()) {
+    if (id === process.pid || !BACKGROUND_THREAD.test(name)) continue;
     try {
-      if (!BACKGROUND_THREAD.test(fs.readFileSync(`${TASKS}/${tid}/comm`, 'utf8').trim())) continue;
       if (os.getPriority(id) >= BACKGROUND_NICE) continue;
       os.setPriority(id, BACKGROUND_NICE);
       lowered++;
@@ -54,14 +45,29 @@ export function lowerBackgroundThreads(): number {
 
 /** The nice value of each of this process's threads, by thread name (for tests and the benchmark). */
 export function threadPriorities(): { name: string; nice: number }[] {
-  if (process.platform !== 'linux') return [];
-  const out: { name: string; nice: number }[] = [];
-  for (const tid of fs.readdirSync(TASKS)) {
+  return threads().flatMap(({ id, name }) => {
     try {
-      out.push({ name: fs.readFileSync(`${TASKS}/${tid}/comm`, 'utf8').trim(), nice: os.getPriority(Number(tid)) });
+      return [{ name, nice: os.getPriority(id) }];
     } catch {
-      // ended meanwhile
+      return []; // ended meanwhile
     }
+  });
+}
+
+/** This process's threads with the names the OS knows them by; [] where there is no /proc (not Linux). */
+function threads(): { id: number; name: string }[] {
+  if (process.platform !== 'linux') return [];
+  let tids: string[];
+  try {
+    tids = fs.readdirSync(TASKS);
+  } catch {
+    return [];
   }
-  return out;
+  return tids.flatMap((tid) => {
+    try {
+      return [{ id: Number(tid), name: fs.readFileSync(`${TASKS}/${tid}/comm`, 'utf8').trim() }];
+    } catch {
+      return []; // ended meanwhile
+    }
+  });
 }
