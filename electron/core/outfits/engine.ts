@@ -1,6 +1,8 @@
 // The outfit engine at wardrobe scale: every item's per-pair vectors are computed once per model (and
 // person's parts) and kept by item id; a wardrobe's pair score tables are one matrix product per slot
 // pair, kept until the wardrobe (items, their types) or the model changes. Search then reads tables only.
+// A changed wardrobe's index grows from the kept one it shares most items with (grow-index.ts), so a batch
+// imported costs its own rows and columns, not the whole wardrobe's tables and sorting again.
 import { matmulTransB, transpose } from '../learning/nn/matmul.ts';
 import { featureMatrix } from '../compat/model.ts';
 import type { CompatModel, PersonalCompat } from '../compat/model.ts';
@@ -8,6 +10,8 @@ import { canonicalPair, isSlot } from './slots.ts';
 import type { PairKey, Slot } from './slots.ts';
 import { computeRowMax, computeRowOrder } from './search.ts';
 import type { DirectedTable, SearchSpace } from './search.ts';
+import { growRowOrder, growTable } from './grow-index.ts';
+import type { RowMap } from './grow-index.ts';
 
 export interface WardrobeEntry {
   id: number;
@@ -47,11 +51,21 @@ export class WardrobeIndex implements SearchSpace {
   /** Keep each table row's columns in decreasing order (pays off when the index serves many searches). */
   private readonly sortedRows: boolean;
 
+  /** What was carried over from an earlier index (null: built from scratch). */
+  grown: { tables: number; rowOrders: number } | null = null;
+
   constructor(key: string, blocks: Map<Slot, SlotBlock>, options: { sortedRows?: boolean } = {}) {
     this.key = key;
     this.blocks = blocks;
     this.sortedRows = options.sortedRows ?? true;
     for (const [slot, b] of blocks) b.ids.forEach((id, row) => this.position.set(id, { slot, row }));
+  }
+
+  /** How many of these items `other` holds in the same slot. */
+  overlap(other: WardrobeIndex): number {
+    let n = 0;
+    for (const [id, at] of this.position) if (other.position.get(id)?.slot === at.slot) n++;
+    return n;
   }
 
   size(slot: Slot): number {
@@ -120,6 +134,45 @@ export class WardrobeIndex implements SearchSpace {
   pairScore(a: Slot, rowA: number, b: Slot, rowB: number): number {
     const t = this.table(a, b);
     return t.data[rowA * t.cols + rowB]!;
+  }
+
+  /**
+   * Carries over the tables and row orders `base` has computed (see grow-index.ts), before this index
+   * computes any. `base` must have the same scores: the same vectors per item id and slot. No reference
+   * to it is kept.
+   */
+  growFrom(base: WardrobeIndex): void {
+    if (this.tables.size) throw new Error('an index grows from another before computing tables of its own');
+    const maps = new Map<Slot, RowMap>();
+    const rowMap = (slot: Slot): RowMap => {
+      let m = maps.get(slot);
+      if (!m) {
+        m = Int32Array.from(this.ids(slot), (id) => {
+          const at = base.find(id);
+          return at?.slot === slot ? at.row : -1;
+        });
+        maps.set(slot, m);
+      }
+      return m;
+    };
+    const grown = { tables: 0, rowOrders: 0 };
+    this.grown = grown;
+    for (const [name, old] of base.tables) {
+      const [from, to] = name.split('>') as [Slot, Slot];
+      const pair = canonicalPair(from, to)!;
+      const ls = this.blocks.get(from)?.sides.get(pair.key);
+      const rs = this.blocks.get(to)?.sides.get(pair.key);
+      // The other direction is the transpose of this one; an empty side's table is all zeros. Both are cheap.
+      if (pair.swapped || !ls || !rs) continue;
+      this.tables.set(name, growTable(old, rowMap(from), rowMap(to), ls, rs));
+      grown.tables++;
+    }
+    if (!this.sortedRows) return;
+    for (const [name, order] of base.rowOrders) {
+      const [from, to] = name.split('>') as [Slot, Slot];
+      this.rowOrders.set(name, growRowOrder(this.table(from, to), base.table(from, to), order, rowMap(from), rowMap(to)));
+      grown.rowOrders++;
+    }
   }
 
   /** Every table of the wardrobe (and each row's order, if kept), computed now: a full re-score. */
@@ -218,8 +271,24 @@ export class OutfitEngine {
       blocks.set(slot, { ids: list.map((i) => i.id), sides, unary: Float32Array.from(list, (i) => this.vectors.get(i.id)!.unary) });
     }
     const index = new WardrobeIndex(key, blocks, { sortedRows: usable.length <= SORTED_ROWS_MAX_ITEMS });
+    const base = this.closestIndex(index, usable.length);
+    if (base) index.growFrom(base);
     this.indexes.set(key, index);
     if (this.indexes.size > 8) this.indexes.delete(this.indexes.keys().next().value!);
     return index;
+  }
+
+  /**
+   * The kept index sharing the most items (same slot) with a new wardrobe, if at least half of them: its
+   * tables grow into the new one's (an import adds a batch at a time, an archive takes an item away).
+   */
+  private closestIndex(index: WardrobeIndex, total: number): WardrobeIndex | undefined {
+    let best: WardrobeIndex | undefined;
+    let most = 0;
+    for (const candidate of this.indexes.values()) {
+      const shared = index.overlap(candidate);
+      if (shared > most) [best, most] = [candidate, shared];
+    }
+    return most * 2 >= total && most > 0 ? best : undefined;
   }
 }

@@ -40,19 +40,21 @@ export function computeRowOrder(t: DirectedTable): Int32Array {
   const keys = new Float64Array(t.cols);
   for (let i = 0; i < t.rows; i++) {
     const o = i * t.cols;
-    for (let j = 0; j < t.cols; j++) {
-      const u = bits[o + j]!;
-      // Ascending order of float32 values as unsigned integers, then reversed.
-      const ascending = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
-      keys[j] = (0xffffffff - ascending) * COLUMN_RANGE + j;
-    }
+    for (let j = 0; j < t.cols; j++) keys[j] = orderKey(bits[o + j]!, j);
     keys.sort();
     for (let j = 0; j < t.cols; j++) out[o + j] = keys[j]! % COLUMN_RANGE;
   }
   return out;
 }
 
-const COLUMN_RANGE = 2 ** 21;
+export const COLUMN_RANGE = 2 ** 21;
+
+/** The sort key of an entry (its float32 bits) in column j: smaller for a larger entry, then a lower column. */
+export function orderKey(bits: number, j: number): number {
+  // Ascending order of float32 values as unsigned integers, then reversed.
+  const ascending = bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+  return (0xffffffff - ascending) * COLUMN_RANGE + j;
+}
 
 export function computeRowMax(t: DirectedTable): Float32Array {
   const out = new Float32Array(t.rows);
