@@ -201,9 +201,13 @@ export class OutfitEngine {
   /** The latest few wardrobes' indexes (one per person in practice), most recent last. */
   private indexes = new Map<string, WardrobeIndex>();
 
-  constructor(model: CompatModel, personal?: PersonalCompat) {
+  /** Whether a changed wardrobe's index grows from a kept one (off only to measure what growing saves). */
+  private readonly growIndexes: boolean;
+
+  constructor(model: CompatModel, personal?: PersonalCompat, options: { growIndexes?: boolean } = {}) {
     this.model = model;
     this.personal = personal;
+    this.growIndexes = options.growIndexes ?? true;
   }
 
   get currentModel(): CompatModel {
@@ -271,7 +275,7 @@ export class OutfitEngine {
       blocks.set(slot, { ids: list.map((i) => i.id), sides, unary: Float32Array.from(list, (i) => this.vectors.get(i.id)!.unary) });
     }
     const index = new WardrobeIndex(key, blocks, { sortedRows: usable.length <= SORTED_ROWS_MAX_ITEMS });
-    const base = this.closestIndex(index, usable.length);
+    const base = this.growIndexes ? this.closestIndex(index, usable.length) : undefined;
     if (base) index.growFrom(base);
     this.indexes.set(key, index);
     if (this.indexes.size > 8) this.indexes.delete(this.indexes.keys().next().value!);

@@ -5,6 +5,9 @@
 //      (p50/p95 over 200 queries after the first one and 10 untimed warm-up rounds, pair tables cached as
 //      in the app; the first query's CPU time is reported as cpu_ms.wardrobe_first_query) and a full
 //      re-score after a model change (every item's vectors and every pair table recomputed);
+//  (a') the same wardrobe growing by 30 batches of 16 items (300 to 780, as while photos import into it):
+//      the first top-20 after each batch, with the index grown from the previous one (as in the app) and,
+//      alternating with it, rebuilt from scratch by an engine that does not grow indexes (the baseline);
 //  (b) a catalogue of 50,000 items (each a blend of two real items of its slot): top-20 with one pinned
 //      item and with none, and recall@20 of the pruned search against exact search, measured in the same
 //      run on a 5,000-item sub-catalogue small enough for exact search (full pair tables + branch and
@@ -36,6 +39,10 @@ const CATALOGUE_SIZE = 50_000;
 const CATALOGUE_SHARE: Record<Slot, number> = { top: 0.4, bottom: 0.3, shoes: 0.2, dress: 0.05, outerwear: 0.05 };
 const SUB_CATALOGUE_SIZE = 5_000;
 const WARM_UP_QUERIES = 10;
+const BATCHES = 30;
+const BATCH = 16;
+/** Slots of imported items, in the wardrobe's proportions. */
+const BATCH_SLOTS = (Object.entries(WARDROBE) as [Slot, number][]).flatMap(([slot, n]) => Array<Slot>(n / 15).fill(slot));
 
 export async function benchSuggest(args: ParsedArgs): Promise<void> {
   const kit = process.env.STYLIST_KIT ?? path.join(REPO_ROOT, '..', 'shared');
@@ -93,6 +100,22 @@ export async function benchSuggest(args: ParsedArgs): Promise<void> {
   }
   engine.setModel(model);
 
+  // (a') batches imported into the wardrobe
+  const growing = new OutfitEngine(model);
+  const rebuilding = new OutfitEngine(model, undefined, { growIndexes: false });
+  const grownW = timings();
+  const rebuiltW = timings();
+  let w = [...wardrobe];
+  for (const e of [growing, rebuilding]) suggestOutfits(e.index(w), { k: 20 });
+  for (let b = 0; b < BATCHES; b++) {
+    for (let i = 0; i < BATCH; i++) {
+      const slot = rng.pick(BATCH_SLOTS);
+      w = [...w, { id: nextId++, type: slot, embedding: rng.pick(real.get(slot)!) }];
+    }
+    const runs: [OutfitEngine, ReturnType<typeof timings>][] = [[growing, grownW], [rebuilding, rebuiltW]];
+    for (const [e, into] of b % 2 ? runs.reverse() : runs) timed(() => suggestOutfits(e.index(w), { k: 20 }), into);
+  }
+
   // (b) catalogue
   const catalogue = syntheticCatalogue(real, CATALOGUE_SIZE, rng, 1_000_000);
   const index = new CatalogueIndex(model, catalogue);
@@ -132,6 +155,11 @@ export async function benchSuggest(args: ParsedArgs): Promise<void> {
       wardrobe_p50_ms: round(quantile(unpinnedW.wall, 0.5), 2),
       wardrobe_p95_ms: round(quantile(unpinnedW.wall, 0.95), 2),
       wardrobe_rescore_ms: round(quantile(rescore.wall, 0.5), 1),
+      after_batch_grown_p50_ms: round(quantile(grownW.wall, 0.5), 2),
+      after_batch_rebuilt_p50_ms: round(quantile(rebuiltW.wall, 0.5), 2),
+      after_batch_grown_p95_ms: round(quantile(grownW.wall, 0.95), 2),
+      after_batch_rebuilt_p95_ms: round(quantile(rebuiltW.wall, 0.95), 2),
+      after_batch_ratio: round(quantile(grownW.cpu, 0.5) / quantile(rebuiltW.cpu, 0.5), 2),
       catalogue_pinned_ms: round(quantile(pinned.wall, 0.5), 1),
       catalogue_unpinned_ms: round(quantile(unpinned.wall, 0.5), 1),
       recall_at_20: round(recalls.reduce((a, b) => a + b, 0) / recalls.length, 3),
@@ -142,6 +170,8 @@ export async function benchSuggest(args: ParsedArgs): Promise<void> {
         wardrobe_p50: round(quantile(unpinnedW.cpu, 0.5), 2),
         wardrobe_p95: round(quantile(unpinnedW.cpu, 0.95), 2),
         wardrobe_rescore: round(quantile(rescore.cpu, 0.5), 1),
+        after_batch_grown: round(quantile(grownW.cpu, 0.5), 2),
+        after_batch_rebuilt: round(quantile(rebuiltW.cpu, 0.5), 2),
         catalogue_pinned: round(quantile(pinned.cpu, 0.5), 1),
         catalogue_unpinned: round(quantile(unpinned.cpu, 0.5), 1),
       },
@@ -161,6 +191,7 @@ export async function benchSuggest(args: ParsedArgs): Promise<void> {
     (r) =>
       [
         `Wardrobe (300 items): top-20 p50 ${r.wardrobe_p50_ms} ms, p95 ${r.wardrobe_p95_ms} ms (pinned p95 ${r.wardrobe_pinned_p95_ms} ms); full re-score ${r.wardrobe_rescore_ms} ms`,
+        `After each of ${BATCHES} batches of ${BATCH} (wardrobe ${300} to ${300 + BATCHES * BATCH} items): first top-20 p50 ${r.after_batch_grown_p50_ms} ms with the index grown, ${r.after_batch_rebuilt_p50_ms} ms rebuilt (CPU ratio ${r.after_batch_ratio})`,
         `Catalogue (${r.catalogue_items} items, index ${r.catalogue_build_ms} ms): pinned top-20 ${r.catalogue_pinned_ms} ms, unpinned ${r.catalogue_unpinned_ms} ms`,
         `Recall@20 vs exact search on ${r.recall_sub_catalogue.items} items (${r.recall_sub_catalogue.queries} queries): ${r.recall_at_20}`,
       ].join('\n'),
