@@ -18,12 +18,12 @@ import { suggestOutfits } from './suggest.ts';
 import type { SuggestOptions, SuggestedOutfit } from './suggest.ts';
 import { topOutfits } from './search.ts';
 import type { FoundOutfit } from './search.ts';
-import { matmulTransB } from '../learning/nn/matmul.ts';
+import { matmulTransA, matmulTransB } from '../learning/nn/matmul.ts';
 
 interface PartnerStats {
-  mean: Float64Array;
+  mean: Float32Array;
   /** dim x dim covariance of the partner side's vectors. */
-  cov: Float64Array;
+  cov: Float32Array;
   z: number;
 }
 
@@ -67,17 +67,27 @@ export class CatalogueIndex {
   readonly buildMs: number;
   private poolScratch = new Float32Array(0);
 
-  constructor(model: CompatModel, items: readonly EngineItem[], personal?: PersonalCompat) {
+  /** A catalogue of these items under a model (and a person's parts): their vectors computed here. */
+  static of(model: CompatModel, items: readonly EngineItem[], personal?: PersonalCompat): CatalogueIndex {
     const started = performance.now();
-    this.blocks = new Map();
+    const blocks = new Map<Slot, SlotBlock>();
     const bySlot = new Map<Slot, EngineItem[]>();
     for (const i of items) if (isSlot(i.type)) (bySlot.get(i.type) ?? bySlot.set(i.type, []).get(i.type)!).push(i);
     for (const [slot, list] of bySlot) {
       const embeddings = list.map((i) => i.embedding);
       const v = model.prepareSlot(slot, featureMatrix(model.transform, embeddings), list.length, personal, embeddings);
-      const sides = new Map([...v.sides].map(([key, side]) => [key, padColumns(side, list.length)] as const));
-      this.blocks.set(slot, { ids: list.map((i) => i.id), sides, unary: v.unary });
-      list.forEach((item, row) => this.position.set(item.id, { slot, row }));
+      blocks.set(slot, { ids: list.map((i) => i.id), sides: v.sides, unary: v.unary });
+    }
+    return new CatalogueIndex(blocks, started);
+  }
+
+  /** A catalogue over slot blocks of item vectors (as the outfit engine keeps them). */
+  constructor(blocks: ReadonlyMap<Slot, SlotBlock>, started = performance.now()) {
+    this.blocks = new Map();
+    for (const [slot, b] of blocks) {
+      const sides = new Map([...b.sides].map(([key, side]) => [key, padColumns(side, b.ids.length)] as const));
+      this.blocks.set(slot, { ids: b.ids, sides, unary: b.unary });
+      b.ids.forEach((id, row) => this.position.set(id, { slot, row }));
     }
     const stats = new Map<string, PartnerStats>();
     for (const a of this.blocks.keys()) {
@@ -90,24 +100,15 @@ export class CatalogueIndex {
         const mine = this.blocks.get(a)!;
         const side = mine.sides.get(pair.key)!;
         const n = mine.ids.length;
-        const out = new Float32Array(n);
         const dim = side.dim;
-        const tmp = new Float64Array(dim);
+        // Per row x: x . mean and x' Sigma x, as two matrix products (Sigma is symmetric).
+        const out = matmulTransB(side.data, n, dim, s.mean, 1);
+        const xSigma = matmulTransB(side.data, n, dim, s.cov, dim);
         for (let r = 0; r < n; r++) {
           const o = r * dim;
-          let mean = 0;
-          for (let k = 0; k < dim; k++) mean += side.data[o + k]! * s.mean[k]!;
-          // x' Sigma x
-          tmp.fill(0);
-          for (let k = 0; k < dim; k++) {
-            const xk = side.data[o + k]!;
-            if (xk === 0) continue;
-            const co = k * dim;
-            for (let l = 0; l < dim; l++) tmp[l]! += xk * s.cov[co + l]!;
-          }
           let quad = 0;
-          for (let l = 0; l < dim; l++) quad += tmp[l]! * side.data[o + l]!;
-          out[r] = mean + s.z * Math.sqrt(Math.max(0, quad));
+          for (let l = 0; l < dim; l++) quad += xSigma[o + l]! * side.data[o + l]!;
+          out[r] = out[r]! + s.z * Math.sqrt(Math.max(0, quad));
         }
         this.est.set(`${a}>${b}`, out);
       }
@@ -329,22 +330,15 @@ export function topIdsOf(index: WardrobeIndex, query: CatalogueQuery, n: number)
 
 function partnerStats(side: { dim: number; data: Float32Array }, n: number): PartnerStats {
   const { dim, data } = side;
-  const mean = new Float64Array(dim);
-  for (let r = 0; r < n; r++) for (let k = 0; k < dim; k++) mean[k]! += data[r * dim + k]! / n;
-  const cov = new Float64Array(dim * dim);
-  const x = new Float64Array(dim);
-  // A sample is enough for a dim x dim covariance.
+  const sums = new Float64Array(dim);
+  for (let r = 0; r < n; r++) for (let k = 0; k < dim; k++) sums[k]! += data[r * dim + k]!;
+  const mean = Float32Array.from(sums, (v) => v / n);
+  // A sample is enough for a dim x dim covariance: its rows centred, then one product.
   const step = Math.max(1, Math.floor(n / 4000));
-  let count = 0;
-  for (let r = 0; r < n; r += step) {
-    for (let k = 0; k < dim; k++) x[k] = data[r * dim + k]! - mean[k]!;
-    for (let k = 0; k < dim; k++) {
-      const xk = x[k]!;
-      if (xk === 0) continue;
-      for (let l = 0; l < dim; l++) cov[k * dim + l]! += xk * x[l]!;
-    }
-    count++;
-  }
+  const count = Math.ceil(n / step);
+  const centred = new Float32Array(count * dim);
+  for (let i = 0; i < count; i++) for (let k = 0; k < dim; k++) centred[i * dim + k] = data[i * step * dim + k]! - mean[k]!;
+  const cov = matmulTransA(centred, count, dim, centred, dim);
   for (let i = 0; i < cov.length; i++) cov[i]! /= Math.max(1, count - 1);
   return { mean, cov, z: Math.sqrt(2 * Math.log(Math.max(2, n))) };
 }

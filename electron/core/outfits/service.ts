@@ -7,6 +7,7 @@ import type { Item, OutfitModelInfo, OutfitSuggestion, HouseStyleProgress } from
 import { HOUSE_STYLE_DIRNAME, MODEL_JSON, loadModel, modelDirFor, shippedCompatDir } from '../compat/store.ts';
 import { TeachJob } from '../compat/teach-job.ts';
 import { OutfitEngine } from './engine.ts';
+import { CatalogueIndex } from './catalogue.ts';
 import type { PersonalCompat } from '../compat/model.ts';
 import type { EmbeddingsOf, WardrobeEntry, WardrobeIndex } from './engine.ts';
 import { suggestOutfits } from './suggest.ts';
@@ -36,7 +37,7 @@ export class OutfitService {
   readonly jobs = new Map<string, TeachJob>();
   private readonly personalEngines = new Map<string, OutfitEngine>();
   /** An index never changes (a changed wardrobe or model gets a new one), so its answers can be kept with it. */
-  private readonly answers = new WeakMap<WardrobeIndex, Map<string, SuggestedOutfit[]>>();
+  private readonly answers = new WeakMap<WardrobeIndex | CatalogueIndex, Map<string, SuggestedOutfit[]>>();
 
   constructor(options: { libraryRoot: string; backboneDir: string }) {
     this.libraryRoot = options.libraryRoot;
@@ -81,13 +82,13 @@ export class OutfitService {
       this.personalEngines.set(key, engine);
       while (this.personalEngines.size > 8) this.personalEngines.delete(this.personalEngines.keys().next().value!);
     }
-    const index = engine.indexOf(wardrobe.items, wardrobe.embeddings);
-    const kept = this.answers.get(index) ?? new Map<string, SuggestedOutfit[]>();
-    this.answers.set(index, kept);
+    const space = engine.searchSpaceOf(wardrobe.items, wardrobe.embeddings);
+    const kept = this.answers.get(space) ?? new Map<string, SuggestedOutfit[]>();
+    this.answers.set(space, kept);
     const request = JSON.stringify(options);
     let found = kept.get(request);
     if (!found) {
-      found = suggestOutfits(index, options);
+      found = space instanceof CatalogueIndex ? space.suggest(options) : suggestOutfits(space, options);
       if (kept.size >= ANSWERS_PER_INDEX) kept.delete(kept.keys().next().value!);
       kept.set(request, found);
     }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../electron/core/learning/nn/rng.ts';
-import { OutfitEngine } from '../../../electron/core/outfits/engine.ts';
+import { OutfitEngine, WardrobeIndex } from '../../../electron/core/outfits/engine.ts';
 import { CatalogueIndex, topIdsOf, topRows, topRowsByRow } from '../../../electron/core/outfits/catalogue.ts';
 import { OutfitService } from '../../../electron/core/outfits/service.ts';
 import type { OutfitWardrobe } from '../../../electron/core/outfits/service.ts';
@@ -71,7 +71,7 @@ describe('catalogue search', () => {
     const rng = new Rng(12);
     const model = randomModel(5);
     const items = Array.from({ length: 400 }, (_, i) => ({ id: i + 1, type: rng.pick(['top', 'top', 'bottom', 'bottom', 'shoes', 'dress', 'outerwear']), embedding: randomEmbedding(rng) }));
-    const catalogue = new CatalogueIndex(model, items);
+    const catalogue = CatalogueIndex.of(model, items);
     const exact = new OutfitEngine(model).index(items);
     for (const query of [{}, { pinned: [items.find((i) => i.type === 'top')!.id] }, { exclude: items.slice(0, 50).map((i) => i.id) }]) {
       const want = topIdsOf(exact, query, 20).map((o) => o.ids.join(','));
@@ -174,5 +174,34 @@ describe('the extension point for personalisation', () => {
     expect(changed).toBeGreaterThan(0);
     // The item term counts once per item of the outfit, on top of the pair scores.
     for (const s of suggestOutfits(index, { k: 3 })) expect(s.score).toBeCloseTo(s.pairScores.reduce((a, p) => a + p.score, 0) + 0.5 * s.itemIds.length, 4);
+  });
+});
+
+describe('large wardrobes', () => {
+  it('are searched as a catalogue past the exact limit: kept while unchanged, pins and exclusions kept, near the exact top', () => {
+    const rng = new Rng(31);
+    const model = randomModel(11);
+    const items = Array.from({ length: 400 }, (_, i) => ({ id: i + 1, type: rng.pick(['top', 'top', 'bottom', 'bottom', 'shoes', 'dress', 'outerwear', 'accessory']), embedding: randomEmbedding(rng) }));
+    const embeddingsOf = (ids: number[]) => new Map(ids.map((id) => [id, items[id - 1]!.embedding]));
+    const engine = new OutfitEngine(model, undefined, { exactSearchMaxItems: 300 });
+    const small = items.slice(0, 300);
+    expect(engine.searchSpaceOf(small, embeddingsOf)).toBeInstanceOf(WardrobeIndex);
+    const space = engine.searchSpaceOf(items, embeddingsOf);
+    expect(space).toBeInstanceOf(CatalogueIndex);
+    expect(engine.searchSpaceOf([...items].reverse(), embeddingsOf)).toBe(space);
+    const grown = [...items, { id: 401, type: 'shoes', embedding: randomEmbedding(rng) }];
+    expect(engine.searchSpaceOf(grown, (ids) => new Map(ids.map((id) => [id, grown[id - 1]!.embedding])))).not.toBe(space);
+
+    const catalogue = space as CatalogueIndex;
+    const exact = new OutfitEngine(model).index(items);
+    const want = topIdsOf(exact, {}, 20).map((o) => o.ids.join(','));
+    const got = new Set(catalogue.topIds({}, 20).map((o) => o.ids.join(',')));
+    expect(want.filter((w) => got.has(w)).length).toBeGreaterThanOrEqual(16);
+    const pin = items.find((i) => i.type === 'bottom')!.id;
+    const exclude = items.filter((i) => i.type === 'shoes').slice(0, 10).map((i) => i.id);
+    for (const s of catalogue.suggest({ k: 10, pinned: [pin], exclude })) {
+      expect(s.itemIds).toContain(pin);
+      expect(s.itemIds.some((id) => exclude.includes(id))).toBe(false);
+    }
   });
 });
