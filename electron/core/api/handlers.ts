@@ -20,7 +20,8 @@ export function createHandlers(s: CoreServices): Handlers {
   };
   // The outfit engine over the library's model (house style if taught, else the shipped one).
   const backboneDir = 'modelDir' in s && typeof s.modelDir === 'string' ? s.modelDir : GENERATED_MODELS_DIR;
-  const outfits = new OutfitService({ libraryRoot: s.files.root, backboneDir });
+  const outfits = new OutfitService({ libraryRoot: s.files.root, backboneDir, databasePath: s.files.databasePath });
+  s.onClose(() => outfits.close());
   // Each person's fine-tuned parts: every judgement (or undo) schedules a fine-tune in a worker.
   const personal = new PersonalService({
     db: s.db,
@@ -101,11 +102,11 @@ export function createHandlers(s: CoreServices): Handlers {
       s.imports.get(jobId)?.cancel();
       return jobStatus(jobId);
     },
-    'outfits.suggest': ({ personId, k, pinned, exclude, slots, allowNearDuplicates }) => {
+    'outfits.suggest': async ({ personId, k, pinned, exclude, slots, allowNearDuplicates }) => {
       s.people.get(personId);
       try {
         const wardrobe = { items: s.repo.outfitWardrobe(personId), embeddings: (ids: number[]) => s.repo.embeddingsOf(ids), describe: (ids: number[]) => s.repo.itemsByIds(ids) };
-        return outfits.suggest(wardrobe, { k, pinned, exclude, slots, allowNearDuplicates }, personal.personal(personId));
+        return await outfits.suggest(wardrobe, { k, pinned, exclude, slots, allowNearDuplicates }, personal.personal(personId));
       } catch (error) {
         if (error instanceof OutfitRequestError) throw new ApiFailure('bad_request', error.message);
         throw error;

@@ -136,6 +136,8 @@ export interface PersonalCompat {
   pairs?: ReadonlyMap<PairKey, PairNetwork>;
   /** A per-item term added once per item of an outfit (e.g. user code . item hash code). */
   itemTerm?: (slot: Slot, embedding: Float32Array) => number;
+  /** The stored weights these parts were read from (a worker rebuilds them from it). */
+  blob?: Uint8Array;
 }
 
 /** One slot's items ready for scoring: per pair the slot is in, one vector per item (pair score = dot). */

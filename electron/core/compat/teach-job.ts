@@ -1,9 +1,8 @@
 // The app's "teach the house style" job: runs teachHouseStyle in a worker thread and keeps a snapshot of
 // its progress for the window to poll. Cancelling sets a shared flag the worker checks between steps.
 import crypto from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { siblingModule } from '../request-worker.ts';
 import type { HouseStyleProgress } from '../../../shared/api.ts';
 import type { TeachWorkerData, TeachWorkerMessage } from './teach-worker.ts';
 
@@ -27,7 +26,7 @@ export class TeachJob {
     this.progress = { jobId: this.id, state: 'running', phase: 'reading', done: 0, total: 0, fraction: 0, validation: null, error: null };
     const data: TeachWorkerData = { ...options, stopFlag: this.stop };
     delete (data as Partial<typeof options>).onDone;
-    const worker = new Worker(new URL(`./teach-worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url), { workerData: data });
+    const worker = new Worker(siblingModule(import.meta.url, 'teach-worker'), { workerData: data });
     this.finished = new Promise((resolve) => {
       const end = (state: HouseStyleProgress['state'], error: string | null) => {
         if (this.progress.state !== 'running') return;

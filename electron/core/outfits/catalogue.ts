@@ -57,15 +57,36 @@ export interface CatalogueQuery {
   slots?: readonly Slot[];
 }
 
+/** Everything a catalogue index holds, as plain data: built in a worker, sent over, used as it is. */
+export interface CatalogueParts {
+  /** Per slot, its items' vectors with rows padded to a multiple of 4. */
+  blocks: Map<Slot, SlotBlock>;
+  /** est[from][to][row]: estimated best pair score of `from`'s item `row` with any item of `to`. */
+  est: Map<string, Float32Array>;
+  /** Unpinned potential order per slot set and slot: rows sorted by decreasing potential. */
+  order: Map<string, Int32Array>;
+  buildMs: number;
+}
+
 export class CatalogueIndex {
   readonly blocks: Map<Slot, SlotBlock>;
   private readonly position = new Map<number, { slot: Slot; row: number }>();
-  /** est[from][to][row]: estimated best pair score of `from`'s item `row` with any item of `to`. */
-  private readonly est = new Map<string, Float32Array>();
-  /** Unpinned potential order per slot set and slot: rows sorted by decreasing potential. */
-  private readonly order = new Map<string, Int32Array>();
-  readonly buildMs: number;
+  private readonly est: Map<string, Float32Array>;
+  private readonly order: Map<string, Int32Array>;
+  buildMs: number;
   private poolScratch = new Float32Array(0);
+
+  constructor(parts: CatalogueParts) {
+    this.blocks = parts.blocks;
+    this.est = parts.est;
+    this.order = parts.order;
+    this.buildMs = parts.buildMs;
+    for (const [slot, b] of this.blocks) b.ids.forEach((id, row) => this.position.set(id, { slot, row }));
+  }
+
+  parts(): CatalogueParts {
+    return { blocks: this.blocks, est: this.est, order: this.order, buildMs: this.buildMs };
+  }
 
   /** A catalogue of these items under a model (and a person's parts): their vectors computed here. */
   static of(model: CompatModel, items: readonly EngineItem[], personal?: PersonalCompat): CatalogueIndex {
@@ -78,26 +99,27 @@ export class CatalogueIndex {
       const v = model.prepareSlot(slot, featureMatrix(model.transform, embeddings), list.length, personal, embeddings);
       blocks.set(slot, { ids: list.map((i) => i.id), sides: v.sides, unary: v.unary });
     }
-    return new CatalogueIndex(blocks, started);
+    return CatalogueIndex.fromBlocks(blocks, started);
   }
 
-  /** A catalogue over slot blocks of item vectors (as the outfit engine keeps them). */
-  constructor(blocks: ReadonlyMap<Slot, SlotBlock>, started = performance.now()) {
-    this.blocks = new Map();
-    for (const [slot, b] of blocks) {
+  /** A catalogue over slot blocks of item vectors: the estimates and orders computed here. */
+  static fromBlocks(slotBlocks: ReadonlyMap<Slot, SlotBlock>, started = performance.now()): CatalogueIndex {
+    const blocks = new Map<Slot, SlotBlock>();
+    for (const [slot, b] of slotBlocks) {
       const sides = new Map([...b.sides].map(([key, side]) => [key, padColumns(side, b.ids.length)] as const));
-      this.blocks.set(slot, { ids: b.ids, sides, unary: b.unary });
-      b.ids.forEach((id, row) => this.position.set(id, { slot, row }));
+      blocks.set(slot, { ids: b.ids, sides, unary: b.unary });
     }
+    const est = new Map<string, Float32Array>();
+    const order = new Map<string, Int32Array>();
     const stats = new Map<string, PartnerStats>();
-    for (const a of this.blocks.keys()) {
-      for (const b of this.blocks.keys()) {
+    for (const a of blocks.keys()) {
+      for (const b of blocks.keys()) {
         const pair = a !== b ? canonicalPair(a, b) : null;
         if (!pair) continue;
-        const partner = this.blocks.get(b)!;
+        const partner = blocks.get(b)!;
         const s = stats.get(`${b}@${pair.key}`) ?? partnerStats(partner.sides.get(pair.key)!, partner.ids.length);
         stats.set(`${b}@${pair.key}`, s);
-        const mine = this.blocks.get(a)!;
+        const mine = blocks.get(a)!;
         const side = mine.sides.get(pair.key)!;
         const n = mine.ids.length;
         const dim = side.dim;
@@ -110,17 +132,16 @@ export class CatalogueIndex {
           for (let l = 0; l < dim; l++) quad += xSigma[o + l]! * side.data[o + l]!;
           out[r] = out[r]! + s.z * Math.sqrt(Math.max(0, quad));
         }
-        this.est.set(`${a}>${b}`, out);
+        est.set(`${a}>${b}`, out);
       }
     }
+    const index = new CatalogueIndex({ blocks, est, order, buildMs: 0 });
     for (const set of VALID_SLOT_SETS) {
-      if (!set.every((s) => this.blocks.has(s))) continue;
-      for (const a of set) {
-        const pot = this.potential(a, set, null);
-        this.order.set(`${set.join('+')}:${a}`, sortedRows(pot));
-      }
+      if (!set.every((s) => blocks.has(s))) continue;
+      for (const a of set) order.set(`${set.join('+')}:${a}`, sortedRows(index.potential(a, set, null)));
     }
-    this.buildMs = performance.now() - started;
+    index.buildMs = performance.now() - started;
+    return index;
   }
 
   size(slot: Slot): number {

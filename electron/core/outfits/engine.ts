@@ -11,7 +11,6 @@ import type { PairKey, Slot } from './slots.ts';
 import { computeRowMax, computeRowOrder } from './search.ts';
 import type { DirectedTable, SearchSpace } from './search.ts';
 import { growRowOrder, growTable } from './grow-index.ts';
-import { CatalogueIndex } from './catalogue.ts';
 import type { RowMap } from './grow-index.ts';
 
 export interface WardrobeEntry {
@@ -195,15 +194,8 @@ export class WardrobeIndex implements SearchSpace {
  */
 const SORTED_ROWS_MAX_ITEMS = 1000;
 
-/**
- * Past this many outfit items, suggestions search a catalogue (candidates per query) instead of exact pair
- * tables. Measured with the shipped model on kit embeddings (scratch script, quiet machine): at 5,000
- * items both cost about 0.5 s for the first request and 50 ms for the next; at 20,000 the exact index took
- * 5.5 s, 0.6 s per new request and 1.4 GB, the catalogue 0.75 s, 36-71 ms and 0.46 GB.
- */
-export const EXACT_SEARCH_MAX_ITEMS = 4000;
-
-function usableOf(items: readonly WardrobeEntry[]): WardrobeEntry[] {
+/** The items of outfit slots, by id (the order of an index's rows). */
+export function usableOf(items: readonly WardrobeEntry[]): WardrobeEntry[] {
   return items.filter((i) => isSlot(i.type)).sort((a, b) => a.id - b.id);
 }
 
@@ -214,17 +206,13 @@ export class OutfitEngine {
   /** The latest few wardrobes' indexes (one per person in practice), most recent last. */
   private indexes = new Map<string, WardrobeIndex>();
 
-  /** The latest large wardrobe's catalogue. */
-  private catalogues = new Map<string, CatalogueIndex>();
   /** Whether a changed wardrobe's index grows from a kept one (off only to measure what growing saves). */
   private readonly growIndexes: boolean;
-  private readonly exactSearchMaxItems: number;
 
-  constructor(model: CompatModel, personal?: PersonalCompat, options: { growIndexes?: boolean; exactSearchMaxItems?: number } = {}) {
+  constructor(model: CompatModel, personal?: PersonalCompat, options: { growIndexes?: boolean } = {}) {
     this.model = model;
     this.personal = personal;
     this.growIndexes = options.growIndexes ?? true;
-    this.exactSearchMaxItems = options.exactSearchMaxItems ?? EXACT_SEARCH_MAX_ITEMS;
   }
 
   get currentModel(): CompatModel {
@@ -246,7 +234,6 @@ export class OutfitEngine {
   invalidate(): void {
     this.vectors.clear();
     this.indexes.clear();
-    this.catalogues.clear();
   }
 
   /** The wardrobe's index: the cached one while items, types and scores are unchanged. */
@@ -255,28 +242,10 @@ export class OutfitEngine {
     return this.indexOf(items, (ids) => new Map(ids.map((id) => [id, byId.get(id)!])));
   }
 
-  /**
-   * What suggestions search for this wardrobe: its exact index up to EXACT_SEARCH_MAX_ITEMS outfit items,
-   * beyond that (a shop's stock) a catalogue searched through candidates (pair tables over everything would
-   * take seconds and gigabytes). Embeddings are read only for items whose vectors are not kept.
-   */
-  searchSpaceOf(items: readonly WardrobeEntry[], embeddingsOf: EmbeddingsOf): WardrobeIndex | CatalogueIndex {
-    const usable = usableOf(items);
-    if (usable.length <= this.exactSearchMaxItems) return this.indexOf(usable, embeddingsOf);
-    const key = this.keyOf(usable);
-    const cached = this.catalogues.get(key);
-    if (cached) return cached;
-    const catalogue = new CatalogueIndex(this.blocksOf(usable, embeddingsOf));
-    // One large wardrobe at a time in practice: a shop's stock is hundreds of megabytes of vectors.
-    this.catalogues.clear();
-    this.catalogues.set(key, catalogue);
-    return catalogue;
-  }
-
-  /** The wardrobe's exact index, for a wardrobe given as ids and types: embeddings are read only for items whose vectors are not kept. */
+  /** The same, for a wardrobe given as ids and types: embeddings are read only for items whose vectors are not kept. */
   indexOf(items: readonly WardrobeEntry[], embeddingsOf: EmbeddingsOf): WardrobeIndex {
     const usable = usableOf(items);
-    const key = this.keyOf(usable);
+    const key = this.wardrobeKey(usable);
     const cached = this.indexes.get(key);
     if (cached) {
       this.indexes.delete(key);
@@ -291,7 +260,8 @@ export class OutfitEngine {
     return index;
   }
 
-  private keyOf(usable: readonly WardrobeEntry[]): string {
+  /** Identifies a wardrobe (its usable items by id, with their types) under these scores. */
+  wardrobeKey(usable: readonly WardrobeEntry[]): string {
     return `${this.scoreId}|${usable.map((i) => `${i.id}:${i.type}`).join(',')}`;
   }
 

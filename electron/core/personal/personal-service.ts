@@ -2,9 +2,7 @@
 // time per person; in a worker thread), and each result is stored as a new version in one transaction,
 // so a crash mid-training leaves the previous version. Roll back and reset keep the record and the model
 // in agreement: rolling back to a version undoes the judgements made after it; a reset undoes them all.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { RequestWorker, siblingModule } from '../request-worker.ts';
 import type { Database } from 'better-sqlite3';
 import type { ModelVersion, PersonalStatus } from '../../../shared/api.ts';
 import type { CompatModel } from '../compat/model.ts';
@@ -48,9 +46,7 @@ interface PersonState {
 
 export class PersonalService {
   private readonly deps: PersonalServiceDeps;
-  private worker: Worker | null = null;
-  private nextId = 1;
-  private readonly pending = new Map<number, (r: FineTuneResponse) => void>();
+  private readonly worker = new RequestWorker<FineTuneRequest, FineTuneResponse>(siblingModule(import.meta.url, 'finetune-worker'), 'training worker');
   private readonly states = new Map<number, PersonState>();
   private readonly cache = new Map<number, { versionId: number; modelId: string; personal: PersonalCompat }>();
   private readonly listeners = new Set<(personId: number) => void>();
@@ -73,7 +69,7 @@ export class PersonalService {
     const cached = this.cache.get(personId);
     if (cached && cached.versionId === row.id && cached.modelId === model.id) return cached.personal;
     const { weights } = this.deps.db.prepare('SELECT weights FROM person_models WHERE id = ?').get(row.id) as { weights: Buffer };
-    const personal = toPersonalCompat(model, deserializePersonal(weights, model, `v${row.id}`));
+    const personal = { ...toPersonalCompat(model, deserializePersonal(weights, model, `v${row.id}`)), blob: weights };
     this.cache.set(personId, { versionId: row.id, modelId: model.id, personal });
     return personal;
   }
@@ -151,8 +147,7 @@ export class PersonalService {
   async close(): Promise<void> {
     for (const s of this.states.values()) if (s.timer) clearTimeout(s.timer);
     await Promise.allSettled([...this.states.values()].map((s) => s.running));
-    await this.worker?.terminate();
-    this.worker = null;
+    await this.worker.close();
   }
 
   private async run(personId: number): Promise<void> {
@@ -182,7 +177,7 @@ export class PersonalService {
     const { items, outfits } = trainingData(this.deps.wardrobe(personId), judgements);
     const lastJudgementId = judgements.at(-1)?.id ?? null;
     if (outfits.length === 0) return;
-    const response = await this.request({ id: this.nextId++, modelDir: dir, items, judgements: outfits });
+    const response = await this.worker.request({ modelDir: dir, items, judgements: outfits });
     if (!response.ok) throw new Error(response.error);
     const s = this.state(personId);
     s.lastMs = Math.round(response.ms);
@@ -214,34 +209,6 @@ export class PersonalService {
 
   private notify(personId: number): void {
     for (const l of this.listeners) l(personId);
-  }
-
-  private request(req: FineTuneRequest): Promise<FineTuneResponse> {
-    if (!this.worker) {
-      const ext = path.extname(fileURLToPath(import.meta.url));
-      this.worker = new Worker(new URL(`./finetune-worker${ext}`, import.meta.url));
-      this.worker.on('message', (r: FineTuneResponse) => {
-        this.pending.get(r.id)?.(r);
-        this.pending.delete(r.id);
-        // An idle worker must not keep the app (or a CLI run) from exiting.
-        if (this.pending.size === 0) this.worker?.unref();
-      });
-      this.worker.on('error', (error) => this.failAll(String(error)));
-      this.worker.on('exit', () => {
-        this.worker = null;
-        this.failAll('the training worker stopped');
-      });
-    }
-    return new Promise((resolve) => {
-      this.pending.set(req.id, resolve);
-      this.worker!.ref();
-      this.worker!.postMessage(req);
-    });
-  }
-
-  private failAll(error: string): void {
-    for (const [id, resolve] of this.pending) resolve({ id, ok: false, error });
-    this.pending.clear();
   }
 }
 

@@ -1,9 +1,8 @@
 // The image backbone as the rest of the core sees it: embed a batch of 224x224 RGB images, off the main
 // thread. Loaded lazily on first use; one request in flight per batch, answered in order of ids.
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { siblingModule } from '../request-worker.ts';
 import type { BackboneReady, BackboneRequest, BackboneResponse, BackboneWorkerData } from './backbone-worker.ts';
 import { preferredProviders } from './execution-providers.ts';
 import { MODEL_INPUT_SIZE } from './decode.ts';
@@ -60,7 +59,7 @@ export class Backbone {
       threads: options.threads ?? Math.max(1, os.availableParallelism()),
       headsPath: options.headsPath === undefined ? locateHeads(options.modelPath) : options.headsPath,
     };
-    const worker = new Worker(siblingModule('backbone-worker'), { workerData: data });
+    const worker = new Worker(siblingModule(import.meta.url, 'backbone-worker'), { workerData: data });
     const ready = await new Promise<BackboneReady>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
@@ -113,9 +112,4 @@ export class Backbone {
     for (const entry of this.pending.values()) entry.reject(error);
     this.pending.clear();
   }
-}
-
-/** The worker's file next to this one: `.ts` when run from source, `.js` once compiled for the app. */
-function siblingModule(name: string): URL {
-  return new URL(`./${name}${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 }

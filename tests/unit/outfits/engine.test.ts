@@ -6,7 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../electron/core/learning/nn/rng.ts';
-import { OutfitEngine, WardrobeIndex } from '../../../electron/core/outfits/engine.ts';
+import { OutfitEngine } from '../../../electron/core/outfits/engine.ts';
+import { openCore } from '../../../electron/core/core.ts';
+import { call } from '../../helpers/api-call.ts';
+import { addSyntheticItems } from '../../helpers/synthetic-library.ts';
 import { CatalogueIndex, topIdsOf, topRows, topRowsByRow } from '../../../electron/core/outfits/catalogue.ts';
 import { OutfitService } from '../../../electron/core/outfits/service.ts';
 import type { OutfitWardrobe } from '../../../electron/core/outfits/service.ts';
@@ -18,7 +21,7 @@ import type { Slot } from '../../../electron/core/outfits/slots.ts';
 import type { Item } from '../../../shared/api.ts';
 import { fitFeatureTransform } from '../../../electron/core/compat/features.ts';
 import { CompatModel } from '../../../electron/core/compat/model.ts';
-import { tempDir } from '../../helpers/kit.ts';
+import { MODEL_DIR, requireModel, tempDir } from '../../helpers/kit.ts';
 import { randomEmbedding, randomModel, randomWardrobe } from './helpers.ts';
 
 describe('pair score cache', () => {
@@ -109,7 +112,7 @@ describe('catalogue pools', () => {
 });
 
 describe('the app service', () => {
-  it('uses the shipped model until a house style is taught, then the house style', () => {
+  it('uses the shipped model until a house style is taught, then the house style', async () => {
     const root = tempDir('stylist-library-');
     const service = new OutfitService({ libraryRoot: root, backboneDir: root });
     expect(service.info().source).toBe('shipped');
@@ -123,17 +126,17 @@ describe('the app service', () => {
       embeddings: (ids) => (read.push(ids), new Map(ids.map((id) => [id, embeddings.get(id)!]))),
       describe: (ids) => items.filter((item) => ids.includes(item.id)),
     };
-    const first = service.suggest(wardrobe, { k: 3 });
+    const first = await service.suggest(wardrobe, { k: 3 });
     expect(first.length).toBeGreaterThan(0);
     // Asked again, the same answer, and no embedding read twice.
-    expect(service.suggest(wardrobe, { k: 3 })).toEqual(first);
+    expect(await service.suggest(wardrobe, { k: 3 })).toEqual(first);
     expect(read.flat().sort((a, b) => a - b)).toEqual(items.map((i) => i.id));
 
     // A house style for embeddings of the backbone's size.
     const taught = randomModelFor(dim);
     saveModel(taught, path.join(root, HOUSE_STYLE_DIRNAME));
     expect(service.info()).toMatchObject({ source: 'house-style', trainedOn: 'a lookbook (test)', id: taught.id });
-    const suggestions = service.suggest(wardrobe, { k: 3 });
+    const suggestions = await service.suggest(wardrobe, { k: 3 });
     expect(suggestions.length).toBeGreaterThan(0);
     for (const s of suggestions) expect(s.items.map((i) => i.type)).toEqual(['top', 'bottom', 'shoes']);
     fs.rmSync(root, { recursive: true, force: true });
@@ -178,30 +181,45 @@ describe('the extension point for personalisation', () => {
 });
 
 describe('large wardrobes', () => {
-  it('are searched as a catalogue past the exact limit: kept while unchanged, pins and exclusions kept, near the exact top', () => {
-    const rng = new Rng(31);
-    const model = randomModel(11);
-    const items = Array.from({ length: 400 }, (_, i) => ({ id: i + 1, type: rng.pick(['top', 'top', 'bottom', 'bottom', 'shoes', 'dress', 'outerwear', 'accessory']), embedding: randomEmbedding(rng) }));
-    const embeddingsOf = (ids: number[]) => new Map(ids.map((id) => [id, items[id - 1]!.embedding]));
-    const engine = new OutfitEngine(model, undefined, { exactSearchMaxItems: 300 });
-    const small = items.slice(0, 300);
-    expect(engine.searchSpaceOf(small, embeddingsOf)).toBeInstanceOf(WardrobeIndex);
-    const space = engine.searchSpaceOf(items, embeddingsOf);
-    expect(space).toBeInstanceOf(CatalogueIndex);
-    expect(engine.searchSpaceOf([...items].reverse(), embeddingsOf)).toBe(space);
-    const grown = [...items, { id: 401, type: 'shoes', embedding: randomEmbedding(rng) }];
-    expect(engine.searchSpaceOf(grown, (ids) => new Map(ids.map((id) => [id, grown[id - 1]!.embedding])))).not.toBe(space);
+  it('are searched as a catalogue built in a worker from the library database: kept while unchanged, pins and exclusions kept, near the exact top', async () => {
+    requireModel();
+    const dir = tempDir('stylist-library-');
+    const core = openCore({ libraryDir: dir, modelDir: MODEL_DIR, shell: 'browser', version: 'test' });
+    const service = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR, databasePath: core.services.files.databasePath, exactSearchMaxItems: 100 });
+    try {
+      const person = await call(core, 'people.create', { name: 'Shop' });
+      const ids = await addSyntheticItems(core, person.id, 240, new Rng(31));
+      const { repo } = core.services;
+      const wardrobe = (): OutfitWardrobe => ({ items: repo.outfitWardrobe(person.id), embeddings: (list) => repo.embeddingsOf(list), describe: (list) => repo.itemsByIds(list) });
+      const key = (list: { items: Item[] }[]) => list.map((s) => s.items.map((i) => i.id).join(','));
 
-    const catalogue = space as CatalogueIndex;
-    const exact = new OutfitEngine(model).index(items);
-    const want = topIdsOf(exact, {}, 20).map((o) => o.ids.join(','));
-    const got = new Set(catalogue.topIds({}, 20).map((o) => o.ids.join(',')));
-    expect(want.filter((w) => got.has(w)).length).toBeGreaterThanOrEqual(16);
-    const pin = items.find((i) => i.type === 'bottom')!.id;
-    const exclude = items.filter((i) => i.type === 'shoes').slice(0, 10).map((i) => i.id);
-    for (const s of catalogue.suggest({ k: 10, pinned: [pin], exclude })) {
-      expect(s.itemIds).toContain(pin);
-      expect(s.itemIds.some((id) => exclude.includes(id))).toBe(false);
+      const first = await service.suggest(wardrobe(), { k: 10 });
+      expect(first.length).toBe(10);
+      // The same wardrobe again: the kept catalogue (a new request still searches it).
+      const exclude = [first[0]!.items[0]!.id];
+      const without = await service.suggest(wardrobe(), { k: 10, exclude });
+      for (const s of without) expect(s.items.some((i) => i.id === exclude[0])).toBe(false);
+      const pin = ids.find((id) => repo.itemsByIds([id])[0]!.type === 'shoes')!;
+      for (const s of await service.suggest(wardrobe(), { k: 5, pinned: [pin] })) expect(s.items.map((i) => i.id)).toContain(pin);
+
+      // Near the exact search over the same items (the top outfits mostly the same).
+      const exact = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR });
+      const want = key(await exact.suggest(wardrobe(), { k: 10 }));
+      const got = new Set(key(first));
+      expect(want.filter((w) => got.has(w)).length).toBeGreaterThanOrEqual(7);
+
+      // Past the limit, the search goes through the catalogue worker, which needs the database.
+      const noDatabase = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR, exactSearchMaxItems: 100 });
+      await expect(noDatabase.suggest(wardrobe(), { k: 10 })).rejects.toThrow(/needs the library's database/);
+
+      // An item added: a new catalogue, which holds it.
+      const [added] = await addSyntheticItems(core, person.id, 1, new Rng(32));
+      const withNew = await service.suggest(wardrobe(), { k: 5, pinned: [added!] });
+      for (const s of withNew) expect(s.items.map((i) => i.id)).toContain(added);
+    } finally {
+      await service.close();
+      await core.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
