@@ -271,7 +271,8 @@ export class OutfitEngine {
     const missing = usable.filter((i) => this.vectors.get(i.id)?.slot !== i.type);
     const read = missing.length ? embeddingsOf(missing.map((i) => i.id)) : new Map<number, Float32Array>();
     const bySlot = new Map<Slot, WardrobeEntry[]>();
-    for (const i of missing) (bySlot.get(i.type as Slot) ?? bySlot.set(i.type as Slot, []).get(i.type as Slot)!).push(i);
+    // An item without an embedding (none is stored without one; a library written by other means) is left out.
+    for (const i of missing) if (read.has(i.id)) (bySlot.get(i.type as Slot) ?? bySlot.set(i.type as Slot, []).get(i.type as Slot)!).push(i);
     for (const [slot, list] of bySlot) {
       const embeddings = list.map((i) => read.get(i.id)!);
       const v = this.model.prepareSlot(slot, featureMatrix(this.model.transform, embeddings), list.length, this.personal, embeddings);
@@ -283,7 +284,7 @@ export class OutfitEngine {
     }
     const blocks = new Map<Slot, SlotBlock>();
     const groups = new Map<Slot, WardrobeEntry[]>();
-    for (const i of usable) (groups.get(i.type as Slot) ?? groups.set(i.type as Slot, []).get(i.type as Slot)!).push(i);
+    for (const i of usable) if (this.vectors.get(i.id)?.slot === i.type) (groups.get(i.type as Slot) ?? groups.set(i.type as Slot, []).get(i.type as Slot)!).push(i);
     for (const [slot, list] of groups) {
       const first = this.vectors.get(list[0]!.id)!;
       const sides = new Map<PairKey, { dim: number; data: Float32Array }>();

@@ -47,6 +47,17 @@ describe('pair score cache', () => {
     expect(engine.index(wardrobe)).not.toBe(first);
   });
 
+  it('leaves out an item whose embedding cannot be read', () => {
+    const rng = new Rng(6);
+    const engine = new OutfitEngine(randomModel(4));
+    const wardrobe = randomWardrobe(rng, 6).filter((i) => isSlot(i.type));
+    const lost = wardrobe[0]!;
+    const index = engine.indexOf(wardrobe, (ids) => new Map(ids.filter((id) => id !== lost.id).map((id) => [id, wardrobe.find((i) => i.id === id)!.embedding])));
+    expect(index.find(lost.id)).toBeUndefined();
+    expect(index.size(lost.type as Slot)).toBe(wardrobe.filter((i) => i.type === lost.type).length - 1);
+    for (const s of suggestOutfits(index, { k: 5 })) expect(s.itemIds).not.toContain(lost.id);
+  });
+
   it('cached tables equal scores computed from scratch', () => {
     const rng = new Rng(8);
     const model = randomModel(3);
