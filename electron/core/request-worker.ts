@@ -1,6 +1,6 @@
 // A worker thread that answers requests, one message each, matched by id. It starts on the first request;
-// idle, it does not keep the app (or a CLI run) from exiting; if it fails or stops, every pending request
-// gets the failure as its answer, and the next request starts a new worker.
+// idle, it does not keep the app (or a CLI run) from exiting; if it throws or stops, every request pending
+// on it gets the failure as its answer, and the next request starts a new worker.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -14,7 +14,7 @@ export interface WorkerFailure {
 export class RequestWorker<Req extends { id: number }, Res extends { id: number }> {
   private worker: Worker | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, (r: Res | WorkerFailure) => void>();
+  private readonly pending = new Map<number, { worker: Worker; resolve: (r: Res | WorkerFailure) => void }>();
   private readonly module: URL;
   private readonly what: string;
 
@@ -28,7 +28,7 @@ export class RequestWorker<Req extends { id: number }, Res extends { id: number 
     const worker = this.start();
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
+      this.pending.set(id, { worker, resolve });
       worker.ref();
       worker.postMessage({ ...body, id }, transfer);
     });
@@ -43,22 +43,25 @@ export class RequestWorker<Req extends { id: number }, Res extends { id: number 
     if (this.worker) return this.worker;
     const worker = new Worker(this.module);
     worker.on('message', (r: Res) => {
-      this.pending.get(r.id)?.(r);
+      this.pending.get(r.id)?.resolve(r);
       this.pending.delete(r.id);
       if (this.pending.size === 0) worker.unref();
     });
-    worker.on('error', (error) => this.failAll(String(error)));
-    worker.on('exit', () => {
-      if (this.worker === worker) this.worker = null;
-      this.failAll(`the ${this.what} stopped`);
-    });
+    // An uncaught error ends the worker: requests sent from now on go to a new one.
+    worker.on('error', (error) => this.fail(worker, String(error)));
+    worker.on('exit', () => this.fail(worker, `the ${this.what} stopped`));
     this.worker = worker;
     return worker;
   }
 
-  private failAll(error: string): void {
-    for (const [id, resolve] of this.pending) resolve({ id, ok: false, error });
-    this.pending.clear();
+  /** Every request still pending on this worker gets `error` as its answer. */
+  private fail(worker: Worker, error: string): void {
+    if (this.worker === worker) this.worker = null;
+    for (const [id, p] of this.pending) {
+      if (p.worker !== worker) continue;
+      p.resolve({ id, ok: false, error });
+      this.pending.delete(id);
+    }
   }
 }
 
