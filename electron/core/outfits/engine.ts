@@ -61,11 +61,15 @@ export class WardrobeIndex implements SearchSpace {
     for (const [slot, b] of blocks) b.ids.forEach((id, row) => this.position.set(id, { slot, row }));
   }
 
-  /** How many of these items `other` holds in the same slot. */
-  overlap(other: WardrobeIndex): number {
+  /** How many of these items this index holds, in their slot. */
+  overlap(items: readonly WardrobeEntry[]): number {
     let n = 0;
-    for (const [id, at] of this.position) if (other.position.get(id)?.slot === at.slot) n++;
+    for (const i of items) if (this.position.get(i.id)?.slot === i.type) n++;
     return n;
+  }
+
+  get keepsSortedRows(): boolean {
+    return this.sortedRows;
   }
 
   size(slot: Slot): number {
@@ -190,7 +194,8 @@ export class WardrobeIndex implements SearchSpace {
 /**
  * Up to this many items, a wardrobe's index keeps its table rows sorted (under a million entries, sorted
  * once per wardrobe and model: a full re-score of 1,000 items with them took 90-150 ms of CPU time);
- * beyond it the sorting would cost seconds, more than the searches it speeds up.
+ * beyond it the first sort would cost seconds, more than the searches it speeds up. An index grown from
+ * one that keeps them keeps them at any size (up to the catalogue's threshold, service.ts).
  */
 const SORTED_ROWS_MAX_ITEMS = 1000;
 
@@ -252,8 +257,10 @@ export class OutfitEngine {
       this.indexes.set(key, cached);
       return cached;
     }
-    const index = new WardrobeIndex(key, this.blocksOf(usable, embeddingsOf), { sortedRows: usable.length <= SORTED_ROWS_MAX_ITEMS });
-    const base = this.growIndexes ? this.closestIndex(index, usable.length) : undefined;
+    const base = this.growIndexes ? this.closestIndex(usable) : undefined;
+    // Past the limit, rows already sorted are still kept: merging a batch's columns into them is cheap.
+    const sortedRows = usable.length <= SORTED_ROWS_MAX_ITEMS || (base?.keepsSortedRows ?? false);
+    const index = new WardrobeIndex(key, this.blocksOf(usable, embeddingsOf), { sortedRows });
     if (base) index.growFrom(base);
     this.indexes.set(key, index);
     if (this.indexes.size > 8) this.indexes.delete(this.indexes.keys().next().value!);
@@ -302,13 +309,13 @@ export class OutfitEngine {
    * The kept index sharing the most items (same slot) with a new wardrobe, if at least half of them: its
    * tables grow into the new one's (an import adds a batch at a time, an archive takes an item away).
    */
-  private closestIndex(index: WardrobeIndex, total: number): WardrobeIndex | undefined {
+  private closestIndex(usable: readonly WardrobeEntry[]): WardrobeIndex | undefined {
     let best: WardrobeIndex | undefined;
     let most = 0;
     for (const candidate of this.indexes.values()) {
-      const shared = index.overlap(candidate);
+      const shared = candidate.overlap(usable);
       if (shared > most) [best, most] = [candidate, shared];
     }
-    return most * 2 >= total && most > 0 ? best : undefined;
+    return most * 2 >= usable.length && most > 0 ? best : undefined;
   }
 }

@@ -6,6 +6,7 @@ import { OutfitEngine } from '../../../electron/core/outfits/engine.ts';
 import type { EngineItem, WardrobeIndex } from '../../../electron/core/outfits/engine.ts';
 import { suggestOutfits } from '../../../electron/core/outfits/suggest.ts';
 import { OUTFIT_SLOTS as SLOTS, canonicalPair } from '../../../electron/core/outfits/slots.ts';
+import { computeRowOrder } from '../../../electron/core/outfits/search.ts';
 import { randomEmbedding, randomModel, randomWardrobe } from './helpers.ts';
 
 const OUTFIT_TYPES = ['top', 'bottom', 'shoes', 'dress', 'outerwear', 'accessory'] as const;
@@ -73,5 +74,29 @@ describe('growing a wardrobe index', () => {
     expect(engine.index(mostlySame).grown?.tables).toBeGreaterThan(0);
     engine.setModel(randomModel(10));
     expect(engine.index(first).grown).toBeNull();
+  });
+
+  it('keeps sorted rows past the size where a new index starts without them, when it grows from one that has them', () => {
+    const rng = new Rng(8);
+    const model = randomModel(4);
+    const engine = new OutfitEngine(model);
+    const newItems = (n: number, firstId: number) =>
+      Array.from({ length: n }, (_, k): EngineItem => ({ id: firstId + k, type: OUTFIT_TYPES[k % 5]!, embedding: randomEmbedding(rng) }));
+    let wardrobe = newItems(990, 1);
+    engine.index(wardrobe).computeAllTables();
+    for (let nextId = 50_000; nextId < 50_040; nextId += 20) {
+      wardrobe = [...wardrobe, ...newItems(20, nextId)];
+      const index = engine.index(wardrobe);
+      expect(index.grown?.rowOrders).toBeGreaterThan(0);
+      for (const a of SLOTS) {
+        for (const b of SLOTS) {
+          if (a !== b && canonicalPair(a, b)) expect(index.rowOrder(a, b)).toEqual(computeRowOrder(index.table(a, b)));
+        }
+      }
+    }
+    // The same wardrobe indexed cold: no sorted rows at this size.
+    const cold = new OutfitEngine(model).index(wardrobe);
+    expect(cold.keepsSortedRows).toBe(false);
+    expect(cold.rowOrder('top', 'bottom')).toBeNull();
   });
 });
