@@ -39,6 +39,14 @@ export interface SlotBlock {
   unary: Float32Array;
 }
 
+/** What an index has computed, as plain arrays (to move an index built in a worker to the main thread). */
+export interface WardrobeIndexParts {
+  blocks: Map<Slot, SlotBlock>;
+  tables: Map<string, DirectedTable>;
+  rowOrders: Map<string, Int32Array>;
+  sortedRows: boolean;
+}
+
 /** A wardrobe ready for search: rows per slot, pair tables computed on first use and kept. */
 export class WardrobeIndex implements SearchSpace {
   readonly key: string;
@@ -59,6 +67,18 @@ export class WardrobeIndex implements SearchSpace {
     this.blocks = blocks;
     this.sortedRows = options.sortedRows ?? true;
     for (const [slot, b] of blocks) b.ids.forEach((id, row) => this.position.set(id, { slot, row }));
+  }
+
+  /** An index with what another one computed (`parts` of it, possibly built in another thread). */
+  static fromParts(key: string, parts: WardrobeIndexParts): WardrobeIndex {
+    const index = new WardrobeIndex(key, parts.blocks, { sortedRows: parts.sortedRows });
+    for (const [name, t] of parts.tables) index.tables.set(name, t);
+    for (const [name, o] of parts.rowOrders) index.rowOrders.set(name, o);
+    return index;
+  }
+
+  parts(): WardrobeIndexParts {
+    return { blocks: this.blocks, tables: this.tables, rowOrders: this.rowOrders, sortedRows: this.sortedRows };
   }
 
   /** How many of these items this index holds, in their slot. */
@@ -213,11 +233,14 @@ export class OutfitEngine {
 
   /** Whether a changed wardrobe's index grows from a kept one (off only to measure what growing saves). */
   private readonly growIndexes: boolean;
+  /** Up to how many items a new index sorts its rows (a worker, where the time is no one's wait, sorts any). */
+  private readonly sortedRowsMaxItems: number;
 
-  constructor(model: CompatModel, personal?: PersonalCompat, options: { growIndexes?: boolean } = {}) {
+  constructor(model: CompatModel, personal?: PersonalCompat, options: { growIndexes?: boolean; sortedRowsMaxItems?: number } = {}) {
     this.model = model;
     this.personal = personal;
     this.growIndexes = options.growIndexes ?? true;
+    this.sortedRowsMaxItems = options.sortedRowsMaxItems ?? SORTED_ROWS_MAX_ITEMS;
   }
 
   get currentModel(): CompatModel {
@@ -252,19 +275,47 @@ export class OutfitEngine {
     const usable = usableOf(items);
     const key = this.wardrobeKey(usable);
     const cached = this.indexes.get(key);
-    if (cached) {
-      this.indexes.delete(key);
-      this.indexes.set(key, cached);
-      return cached;
-    }
+    if (cached) return this.remember(cached);
     const base = this.growIndexes ? this.closestIndex(usable) : undefined;
     // Past the limit, rows already sorted are still kept: merging a batch's columns into them is cheap.
-    const sortedRows = usable.length <= SORTED_ROWS_MAX_ITEMS || (base?.keepsSortedRows ?? false);
+    const sortedRows = usable.length <= this.sortedRowsMaxItems || (base?.keepsSortedRows ?? false);
     const index = new WardrobeIndex(key, this.blocksOf(usable, embeddingsOf), { sortedRows });
     if (base) index.growFrom(base);
-    this.indexes.set(key, index);
+    return this.remember(index);
+  }
+
+  /** Whether indexOf would find this wardrobe's index kept, or grow it from a kept one, rather than build it cold. */
+  hasIndexNear(items: readonly WardrobeEntry[]): boolean {
+    const usable = usableOf(items);
+    return this.indexes.has(this.wardrobeKey(usable)) || (this.growIndexes && this.closestIndex(usable) !== undefined);
+  }
+
+  /**
+   * Takes an index built elsewhere under these scores (a worker's, by key of the same wardrobe) as if built
+   * here: its items' vectors are kept for later indexes to grow with. Returns the index kept for that key.
+   */
+  adopt(index: WardrobeIndex): WardrobeIndex {
+    const cached = this.indexes.get(index.key);
+    if (cached) return this.remember(cached);
+    for (const [slot, block] of index.parts().blocks) this.keepVectors(slot, block.ids, block.sides, block.unary);
+    return this.remember(index);
+  }
+
+  /** Keeps `index` as the most recently used (the latest few wardrobes' indexes are kept). */
+  private remember(index: WardrobeIndex): WardrobeIndex {
+    this.indexes.delete(index.key);
+    this.indexes.set(index.key, index);
     if (this.indexes.size > 8) this.indexes.delete(this.indexes.keys().next().value!);
     return index;
+  }
+
+  /** Keeps each item's row of a slot's vectors under its id. */
+  private keepVectors(slot: Slot, ids: readonly number[], sides: ReadonlyMap<PairKey, { dim: number; data: Float32Array }>, unary: Float32Array): void {
+    ids.forEach((id, r) => {
+      const own = new Map<PairKey, Float32Array>();
+      for (const [key, s] of sides) own.set(key, s.data.slice(r * s.dim, (r + 1) * s.dim));
+      this.vectors.set(id, { slot, sides: own, unary: unary[r]! });
+    });
   }
 
   /** Identifies a wardrobe (its usable items by id, with their types) under these scores. */
@@ -283,11 +334,7 @@ export class OutfitEngine {
     for (const [slot, list] of bySlot) {
       const embeddings = list.map((i) => read.get(i.id)!);
       const v = this.model.prepareSlot(slot, featureMatrix(this.model.transform, embeddings), list.length, this.personal, embeddings);
-      list.forEach((item, r) => {
-        const sides = new Map<PairKey, Float32Array>();
-        for (const [key, s] of v.sides) sides.set(key, s.data.slice(r * s.dim, (r + 1) * s.dim));
-        this.vectors.set(item.id, { slot, sides, unary: v.unary[r]! });
-      });
+      this.keepVectors(slot, list.map((i) => i.id), v.sides, v.unary);
     }
     const blocks = new Map<Slot, SlotBlock>();
     const groups = new Map<Slot, WardrobeEntry[]>();

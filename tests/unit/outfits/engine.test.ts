@@ -233,4 +233,37 @@ describe('large wardrobes', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('seen for the first time, get their exact index from the worker: the same suggestions as built here, grown here after a batch', async () => {
+    requireModel();
+    const dir = tempDir('stylist-library-');
+    const core = openCore({ libraryDir: dir, modelDir: MODEL_DIR, shell: 'browser', version: 'test' });
+    const { databasePath } = core.services.files;
+    const inWorker = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR, databasePath, coldIndexInWorkerMinItems: 50 });
+    const here = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR });
+    const broken = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR, databasePath: path.join(dir, 'missing.db'), coldIndexInWorkerMinItems: 50 });
+    try {
+      const person = await call(core, 'people.create', { name: 'Client' });
+      await addSyntheticItems(core, person.id, 160, new Rng(41));
+      const { repo } = core.services;
+      const wardrobe = (): OutfitWardrobe => ({ items: repo.outfitWardrobe(person.id), embeddings: (list) => repo.embeddingsOf(list), describe: (list) => repo.itemsByIds(list) });
+      const request = { k: 10 };
+      const want = await here.suggest(wardrobe(), request);
+      expect(await inWorker.suggest(wardrobe(), request)).toEqual(want);
+      expect(inWorker.indexesFromWorker).toBe(1);
+      // A batch imported: the index grows on this thread from the one the worker built.
+      await addSyntheticItems(core, person.id, 8, new Rng(42));
+      expect(await inWorker.suggest(wardrobe(), { k: 10, exclude: [want[0]!.items[0]!.id] })).toEqual(await here.suggest(wardrobe(), { k: 10, exclude: [want[0]!.items[0]!.id] }));
+      expect(inWorker.indexesFromWorker).toBe(1);
+      const usable = repo.outfitWardrobe(person.id);
+      expect(inWorker.current().indexOf(usable, (ids) => repo.embeddingsOf(ids)).grown?.tables).toBeGreaterThan(0);
+      // The worker cannot read the library: the index is built here, and the answer is the same.
+      expect(await broken.suggest(wardrobe(), request)).toEqual(await here.suggest(wardrobe(), request));
+      expect(broken.indexesFromWorker).toBe(0);
+    } finally {
+      await Promise.all([inWorker.close(), here.close(), broken.close()]);
+      await core.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
