@@ -39,14 +39,6 @@ export interface SlotBlock {
   unary: Float32Array;
 }
 
-/** What an index has computed, as plain arrays (to move an index built in a worker to the main thread). */
-export interface WardrobeIndexParts {
-  blocks: Map<Slot, SlotBlock>;
-  tables: Map<string, DirectedTable>;
-  rowOrders: Map<string, Int32Array>;
-  sortedRows: boolean;
-}
-
 /** A wardrobe ready for search: rows per slot, pair tables computed on first use and kept. */
 export class WardrobeIndex implements SearchSpace {
   readonly key: string;
@@ -67,18 +59,6 @@ export class WardrobeIndex implements SearchSpace {
     this.blocks = blocks;
     this.sortedRows = options.sortedRows ?? true;
     for (const [slot, b] of blocks) b.ids.forEach((id, row) => this.position.set(id, { slot, row }));
-  }
-
-  /** An index with what another one computed (`parts` of it, possibly built in another thread). */
-  static fromParts(key: string, parts: WardrobeIndexParts): WardrobeIndex {
-    const index = new WardrobeIndex(key, parts.blocks, { sortedRows: parts.sortedRows });
-    for (const [name, t] of parts.tables) index.tables.set(name, t);
-    for (const [name, o] of parts.rowOrders) index.rowOrders.set(name, o);
-    return index;
-  }
-
-  parts(): WardrobeIndexParts {
-    return { blocks: this.blocks, tables: this.tables, rowOrders: this.rowOrders, sortedRows: this.sortedRows };
   }
 
   /** How many of these items this index holds, in their slot. */
@@ -281,23 +261,6 @@ export class OutfitEngine {
     const sortedRows = usable.length <= this.sortedRowsMaxItems || (base?.keepsSortedRows ?? false);
     const index = new WardrobeIndex(key, this.blocksOf(usable, embeddingsOf), { sortedRows });
     if (base) index.growFrom(base);
-    return this.remember(index);
-  }
-
-  /** Whether indexOf would find this wardrobe's index kept, or grow it from a kept one, rather than build it cold. */
-  hasIndexNear(items: readonly WardrobeEntry[]): boolean {
-    const usable = usableOf(items);
-    return this.indexes.has(this.wardrobeKey(usable)) || (this.growIndexes && this.closestIndex(usable) !== undefined);
-  }
-
-  /**
-   * Takes an index built elsewhere under these scores (a worker's, by key of the same wardrobe) as if built
-   * here: its items' vectors are kept for later indexes to grow with. Returns the index kept for that key.
-   */
-  adopt(index: WardrobeIndex): WardrobeIndex {
-    const cached = this.indexes.get(index.key);
-    if (cached) return this.remember(cached);
-    for (const [slot, block] of index.parts().blocks) this.keepVectors(slot, block.ids, block.sides, block.unary);
     return this.remember(index);
   }
 

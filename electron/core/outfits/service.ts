@@ -6,13 +6,15 @@ import path from 'node:path';
 import type { Item, OutfitModelInfo, OutfitSuggestion, HouseStyleProgress } from '../../../shared/api.ts';
 import { HOUSE_STYLE_DIRNAME, MODEL_JSON, loadModel, modelDirFor, shippedCompatDir } from '../compat/store.ts';
 import { TeachJob } from '../compat/teach-job.ts';
-import { OutfitEngine, WardrobeIndex, usableOf } from './engine.ts';
-import { CatalogueIndex } from './catalogue.ts';
-import type { IndexBuildRequest, IndexBuildResponse } from './index-worker.ts';
+import { OutfitEngine, usableOf } from './engine.ts';
+import type { WardrobeIndex } from './engine.ts';
+import type { IndexOrigin, SearchRequest, SearchResponse } from './search-worker.ts';
 import { RequestWorker, siblingModule } from '../request-worker.ts';
 import type { PersonalCompat } from '../compat/model.ts';
 import type { EmbeddingsOf, WardrobeEntry } from './engine.ts';
-import { suggestOutfits } from './suggest.ts';
+import { OUTFIT_SLOTS } from './slots.ts';
+import type { Slot } from './slots.ts';
+import { OutfitRequestError, suggestOutfits } from './suggest.ts';
 import type { SuggestOptions, SuggestedOutfit } from './suggest.ts';
 
 /** A person's wardrobe as suggestions read it: ids and types, and the rest only as needed. */
@@ -39,13 +41,12 @@ export const BACKBONE_FILE_NAME = 'mobilenet_v2_imagenet.onnx';
 export const EXACT_SEARCH_MAX_ITEMS = 4000;
 
 /**
- * From this many outfit items, a wardrobe's exact index is built in the worker when there is none to grow it
- * from (the wardrobe seen for the first time, or changed beyond half). Measured with synthetic embeddings
- * (scratch script, load 3.5): on this thread the first request blocked it 64-96 ms at 800 items and 155-238 ms
- * at 2,000; in the worker it took 101-109 ms and 424-503 ms (the worker sorts every row, which later searches
- * and growth use), blocking this thread at most 24 ms, plus about 400 ms for the worker's own start once.
+ * From this many outfit items, a wardrobe's suggestions come from the search worker, which keeps its exact
+ * index (every row sorted, grown there as the wardrobe changes). Measured in `bench load` (RELIABILITY.md,
+ * Load) and a scratch script: on this thread a first request blocked it 64-96 ms at 800 items and 550-785 ms
+ * at 2,500, and each new request at 2,500 items 254-352 ms; the worker's own start costs about 400 ms once.
  */
-export const COLD_INDEX_IN_WORKER_MIN_ITEMS = 1000;
+export const WORKER_SEARCH_MIN_ITEMS = 1000;
 
 export class OutfitService {
   private readonly libraryRoot: string;
@@ -57,34 +58,30 @@ export class OutfitService {
   readonly jobs = new Map<string, TeachJob>();
   private readonly personalEngines = new Map<string, OutfitEngine>();
   /** An index never changes (a changed wardrobe or model gets a new one), so its answers can be kept with it. */
-  private readonly answers = new WeakMap<WardrobeIndex | CatalogueIndex, Map<string, SuggestedOutfit[]>>();
+  private readonly answers = new WeakMap<WardrobeIndex, Map<string, SuggestedOutfit[]>>();
 
   /**
-   * The library's database: the index worker reads embeddings from it (none: large wardrobes fail, and
-   * every exact index is built on this thread).
+   * The library's database: the search worker reads embeddings from it (none: every wardrobe is searched on
+   * this thread, and one past EXACT_SEARCH_MAX_ITEMS is refused).
    */
   private readonly databasePath: string | null;
   private readonly exactSearchMaxItems: number;
-  private readonly coldIndexInWorkerMinItems: number;
-  private readonly indexWorker = new RequestWorker<IndexBuildRequest, IndexBuildResponse>(siblingModule(import.meta.url, 'index-worker'), 'outfit index worker');
-  /** How many exact indexes the worker built and this thread took (a figure for benches and tests). */
-  indexesFromWorker = 0;
-  /** An exact index being built in the worker, per engine (a person's scores): one at a time. */
-  private readonly coldBuilds = new WeakMap<OutfitEngine, Promise<void>>();
-  /** The latest large wardrobe's catalogue, or its build under way (a shop's stock: one at a time). */
-  private catalogue: { key: string; index: Promise<CatalogueIndex> } | null = null;
+  private readonly workerSearchMinItems: number;
+  private readonly searchWorker = new RequestWorker<SearchRequest, SearchResponse>(siblingModule(import.meta.url, 'search-worker'), 'outfit search worker');
+  /** How the worker's answers came about (its index kept, grown or built): a figure for benches and tests. */
+  readonly workerIndexes: Record<IndexOrigin, number> = { kept: 0, grown: 0, built: 0 };
 
-  constructor(options: { libraryRoot: string; backboneDir: string; databasePath?: string; exactSearchMaxItems?: number; coldIndexInWorkerMinItems?: number }) {
+  constructor(options: { libraryRoot: string; backboneDir: string; databasePath?: string; exactSearchMaxItems?: number; workerSearchMinItems?: number }) {
     this.libraryRoot = options.libraryRoot;
     this.backboneDir = options.backboneDir;
     this.shippedDir = shippedCompatDir(options.backboneDir);
     this.databasePath = options.databasePath ?? null;
     this.exactSearchMaxItems = options.exactSearchMaxItems ?? EXACT_SEARCH_MAX_ITEMS;
-    this.coldIndexInWorkerMinItems = options.coldIndexInWorkerMinItems ?? COLD_INDEX_IN_WORKER_MIN_ITEMS;
+    this.workerSearchMinItems = options.workerSearchMinItems ?? WORKER_SEARCH_MIN_ITEMS;
   }
 
   async close(): Promise<void> {
-    await this.indexWorker.close();
+    await this.searchWorker.close();
   }
 
   /** The engine over the library's current model (a changed house style is picked up here). */
@@ -109,94 +106,77 @@ export class OutfitService {
   }
 
   /**
-   * Suggestions from the general model, or with a person's parts (an engine kept per person's version). Asked
-   * again for a wardrobe and model that did not change, the kept answer is served: only the ids and types of the
-   * wardrobe and the returned items are read.
+   * Suggestions from the general model, or with a person's parts. A large wardrobe is searched in the worker;
+   * others here, by an engine kept per person's version. Asked again for a wardrobe and model that did not
+   * change, the kept answer is served: only the ids and types of the wardrobe and the returned items are read.
    */
   async suggest(wardrobe: OutfitWardrobe, options: SuggestOptions, personal?: PersonalCompat): Promise<OutfitSuggestion[]> {
     const general = this.current();
-    let engine = general;
-    if (personal) {
-      const key = `${general.currentModel.id}/${personal.id}`;
-      engine = this.personalEngines.get(key) ?? new OutfitEngine(general.currentModel, personal);
-      // Keep the few most recent people's engines (their item vectors and pair tables).
-      this.personalEngines.delete(key);
-      this.personalEngines.set(key, engine);
-      while (this.personalEngines.size > 8) this.personalEngines.delete(this.personalEngines.keys().next().value!);
-    }
     const usable = usableOf(wardrobe.items);
-    const space = usable.length > this.exactSearchMaxItems ? await this.catalogueOf(engine, usable, personal) : await this.exactIndexOf(engine, usable, wardrobe.embeddings, personal);
-    const kept = this.answers.get(space) ?? new Map<string, SuggestedOutfit[]>();
-    this.answers.set(space, kept);
-    const request = JSON.stringify(options);
-    let found = kept.get(request);
-    if (!found) {
-      found = space instanceof CatalogueIndex ? space.suggest(options) : suggestOutfits(space, options);
-      if (kept.size >= ANSWERS_PER_INDEX) kept.delete(kept.keys().next().value!);
-      kept.set(request, found);
+    const search = usable.length > this.exactSearchMaxItems ? 'catalogue' : 'exact';
+    const workerCan = this.databasePath !== null && (!personal || personal.blob !== undefined);
+    let found: SuggestedOutfit[] | undefined;
+    if (search === 'catalogue' || (usable.length >= this.workerSearchMinItems && workerCan)) {
+      if (!this.databasePath) throw new Error(`a wardrobe of more than ${this.exactSearchMaxItems} items needs the library's database`);
+      if (personal && !personal.blob) throw new Error(`person parts ${personal.id} have no stored weights for the search worker`);
+      try {
+        found = await this.searchInWorker(search, general.currentModel.id, usable, options, personal);
+      } catch (error) {
+        // An exact search the worker could not do is done here (slower for the window, but an answer).
+        if (search === 'catalogue' || error instanceof OutfitRequestError) throw error;
+      }
     }
+    found ??= this.searchHere(general, usable, wardrobe.embeddings, options, personal);
     const byId = new Map(wardrobe.describe([...new Set(found.flatMap((s) => s.itemIds))]).map((item) => [item.id, item]));
     return found.map((s) => ({ items: s.itemIds.map((id) => byId.get(id)!), score: s.score, pairScores: s.pairScores.map((p) => ({ ...p })) }));
   }
 
-  /**
-   * The wardrobe's exact index: kept or grown by the engine on this thread, or, for a sizeable wardrobe with
-   * nothing to grow from, built in the worker and handed to the engine. A build under way for the engine is
-   * waited for first: an import changes the wardrobe every batch, and the next index grows from that one.
-   */
-  private async exactIndexOf(engine: OutfitEngine, usable: readonly WardrobeEntry[], embeddings: EmbeddingsOf, personal: PersonalCompat | undefined): Promise<WardrobeIndex> {
-    await this.coldBuilds.get(engine);
-    const inWorker = usable.length >= this.coldIndexInWorkerMinItems && this.databasePath && (!personal || personal.blob) && !engine.hasIndexNear(usable);
-    if (inWorker) {
-      const key = engine.wardrobeKey(usable);
-      const build = this.buildInWorker('exact', engine, usable, personal)
-        .then((r) => {
-          // Scores changed meanwhile (a new house style): the engine builds the index itself below.
-          if (r.kind !== 'exact' || engine.wardrobeKey(usable) !== key) return;
-          engine.adopt(WardrobeIndex.fromParts(key, r.parts));
-          this.indexesFromWorker++;
-        })
-        // A failed build costs only time: the engine builds the index on this thread below.
-        .catch(() => {})
-        .finally(() => {
-          if (this.coldBuilds.get(engine) === build) this.coldBuilds.delete(engine);
-        });
-      this.coldBuilds.set(engine, build);
-      await build;
+  /** The exact search on this thread, by the person's engine (the few most recent people's engines are kept). */
+  private searchHere(general: OutfitEngine, usable: readonly WardrobeEntry[], embeddings: EmbeddingsOf, options: SuggestOptions, personal: PersonalCompat | undefined): SuggestedOutfit[] {
+    let engine = general;
+    if (personal) {
+      const key = `${general.currentModel.id}/${personal.id}`;
+      engine = this.personalEngines.get(key) ?? new OutfitEngine(general.currentModel, personal);
+      this.personalEngines.delete(key);
+      this.personalEngines.set(key, engine);
+      while (this.personalEngines.size > 8) this.personalEngines.delete(this.personalEngines.keys().next().value!);
     }
-    return engine.indexOf(usable, embeddings);
+    const index = engine.indexOf(usable, embeddings);
+    const kept = this.answers.get(index) ?? new Map<string, SuggestedOutfit[]>();
+    this.answers.set(index, kept);
+    const request = JSON.stringify(options);
+    let found = kept.get(request);
+    if (!found) {
+      found = suggestOutfits(index, options);
+      if (kept.size >= ANSWERS_PER_INDEX) kept.delete(kept.keys().next().value!);
+      kept.set(request, found);
+    }
+    return found;
   }
 
-  /** The catalogue of a large wardrobe under the engine's scores: kept, or built in the worker (one build per wardrobe). */
-  private catalogueOf(engine: OutfitEngine, usable: readonly WardrobeEntry[], personal: PersonalCompat | undefined): Promise<CatalogueIndex> {
-    const key = engine.wardrobeKey(usable);
-    if (this.catalogue?.key === key) return this.catalogue.index;
-    if (!this.databasePath) throw new Error(`a wardrobe of more than ${this.exactSearchMaxItems} items needs the library's database`);
-    if (personal && !personal.blob) throw new Error(`person parts ${personal.id} have no stored weights for the index worker`);
-    const index = this.buildInWorker('catalogue', engine, usable, personal).then((r) => {
-      if (r.kind !== 'catalogue') throw new Error('the index worker answered a catalogue request with another index');
-      return new CatalogueIndex(r.parts);
-    });
-    this.catalogue = { key, index };
-    // A failed build is not kept: the next request tries again.
-    index.catch(() => {
-      if (this.catalogue?.index === index) this.catalogue = null;
-    });
-    return index;
-  }
-
-  /** An index of the wardrobe under the engine's scores, built by the worker (which needs the database). */
-  private async buildInWorker(kind: IndexBuildRequest['kind'], engine: OutfitEngine, usable: readonly WardrobeEntry[], personal: PersonalCompat | undefined) {
-    const r = await this.indexWorker.request({
-      kind,
-      databasePath: this.databasePath!,
-      modelDir: this.modelDir(),
-      modelId: engine.currentModel.id,
-      personal: personal ? { id: personal.id, blob: personal.blob! } : null,
-      items: usable.map((i) => ({ id: i.id, type: i.type })),
-    });
-    if (!r.ok) throw new Error(`building the ${kind === 'catalogue' ? 'catalogue' : 'wardrobe index'} failed: ${r.error}`);
-    return r;
+  /** The search worker's answer (it keeps the wardrobe's index, and reads embeddings from the database). */
+  private async searchInWorker(search: SearchRequest['search'], modelId: string, usable: readonly WardrobeEntry[], options: SuggestOptions, personal: PersonalCompat | undefined): Promise<SuggestedOutfit[]> {
+    const ids = Int32Array.from(usable, (i) => i.id);
+    const slots = Uint8Array.from(usable, (i) => OUTFIT_SLOTS.indexOf(i.type as Slot));
+    const r = await this.searchWorker.request(
+      {
+        search,
+        databasePath: this.databasePath!,
+        modelDir: this.modelDir(),
+        modelId,
+        personal: personal ? { id: personal.id, blob: personal.blob! } : null,
+        ids,
+        slots,
+        options,
+      },
+      [ids.buffer, slots.buffer],
+    );
+    if (!r.ok) {
+      if ('badRequest' in r && r.badRequest) throw new OutfitRequestError(r.error);
+      throw new Error(`searching the wardrobe in the worker failed: ${r.error}`);
+    }
+    this.workerIndexes[r.index]++;
+    return r.outfits;
   }
 
   info(): OutfitModelInfo {

@@ -13,7 +13,7 @@ import { addSyntheticItems } from '../../helpers/synthetic-library.ts';
 import { CatalogueIndex, topIdsOf, topRows, topRowsByRow } from '../../../electron/core/outfits/catalogue.ts';
 import { OutfitService } from '../../../electron/core/outfits/service.ts';
 import type { OutfitWardrobe } from '../../../electron/core/outfits/service.ts';
-import { suggestOutfits } from '../../../electron/core/outfits/suggest.ts';
+import { OutfitRequestError, suggestOutfits } from '../../../electron/core/outfits/suggest.ts';
 import { PreparedItems } from '../../../electron/core/compat/scoring.ts';
 import { HOUSE_STYLE_DIRNAME, saveModel } from '../../../electron/core/compat/store.ts';
 import { isSlot } from '../../../electron/core/outfits/slots.ts';
@@ -219,7 +219,7 @@ describe('large wardrobes', () => {
       const got = new Set(key(first));
       expect(want.filter((w) => got.has(w)).length).toBeGreaterThanOrEqual(7);
 
-      // Past the limit, the search goes through the catalogue worker, which needs the database.
+      // Past the limit, the search goes through the search worker, which needs the database.
       const noDatabase = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR, exactSearchMaxItems: 100 });
       await expect(noDatabase.suggest(wardrobe(), { k: 10 })).rejects.toThrow(/needs the library's database/);
 
@@ -234,32 +234,33 @@ describe('large wardrobes', () => {
     }
   });
 
-  it('seen for the first time, get their exact index from the worker: the same suggestions as built here, grown here after a batch', async () => {
+  it('past a size, are searched in the worker, whose exact index grows with the wardrobe: the same suggestions as searched here', async () => {
     requireModel();
     const dir = tempDir('stylist-library-');
     const core = openCore({ libraryDir: dir, modelDir: MODEL_DIR, shell: 'browser', version: 'test' });
     const { databasePath } = core.services.files;
-    const inWorker = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR, databasePath, coldIndexInWorkerMinItems: 50 });
+    const inWorker = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR, databasePath, workerSearchMinItems: 50 });
     const here = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR });
-    const broken = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR, databasePath: path.join(dir, 'missing.db'), coldIndexInWorkerMinItems: 50 });
+    const broken = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR, databasePath: path.join(dir, 'missing.db'), workerSearchMinItems: 50 });
     try {
       const person = await call(core, 'people.create', { name: 'Client' });
       await addSyntheticItems(core, person.id, 160, new Rng(41));
       const { repo } = core.services;
       const wardrobe = (): OutfitWardrobe => ({ items: repo.outfitWardrobe(person.id), embeddings: (list) => repo.embeddingsOf(list), describe: (list) => repo.itemsByIds(list) });
-      const request = { k: 10 };
-      const want = await here.suggest(wardrobe(), request);
-      expect(await inWorker.suggest(wardrobe(), request)).toEqual(want);
-      expect(inWorker.indexesFromWorker).toBe(1);
-      // A batch imported: the index grows on this thread from the one the worker built.
+      const same = async (request: Parameters<OutfitService['suggest']>[1]) => expect(await inWorker.suggest(wardrobe(), request)).toEqual(await here.suggest(wardrobe(), request));
+      await same({ k: 10 });
+      expect(inWorker.workerIndexes).toEqual({ built: 1, grown: 0, kept: 0 });
+      const first = (await here.suggest(wardrobe(), { k: 1 }))[0]!.items;
+      // A new request on the same wardrobe: the kept index; a batch imported: the index grows.
+      await same({ k: 10, exclude: [first[0]!.id] });
       await addSyntheticItems(core, person.id, 8, new Rng(42));
-      expect(await inWorker.suggest(wardrobe(), { k: 10, exclude: [want[0]!.items[0]!.id] })).toEqual(await here.suggest(wardrobe(), { k: 10, exclude: [want[0]!.items[0]!.id] }));
-      expect(inWorker.indexesFromWorker).toBe(1);
-      const usable = repo.outfitWardrobe(person.id);
-      expect(inWorker.current().indexOf(usable, (ids) => repo.embeddingsOf(ids)).grown?.tables).toBeGreaterThan(0);
-      // The worker cannot read the library: the index is built here, and the answer is the same.
-      expect(await broken.suggest(wardrobe(), request)).toEqual(await here.suggest(wardrobe(), request));
-      expect(broken.indexesFromWorker).toBe(0);
+      await same({ k: 10, pinned: [first[1]!.id] });
+      expect(inWorker.workerIndexes).toEqual({ built: 1, grown: 1, kept: 1 });
+      // A request the wardrobe cannot satisfy is the caller's error, from the worker as from here.
+      await expect(inWorker.suggest(wardrobe(), { k: 5, pinned: [999_999] })).rejects.toThrow(OutfitRequestError);
+      // The worker cannot read the library: searched here, with the same answer.
+      expect(await broken.suggest(wardrobe(), { k: 10 })).toEqual(await here.suggest(wardrobe(), { k: 10 }));
+      expect(broken.workerIndexes).toEqual({ built: 0, grown: 0, kept: 0 });
     } finally {
       await Promise.all([inWorker.close(), here.close(), broken.close()]);
       await core.close();
