@@ -43,10 +43,12 @@ export const EXACT_SEARCH_MAX_ITEMS = 4000;
 /**
  * From this many outfit items, a wardrobe's suggestions come from the search worker, which keeps its exact
  * index (every row sorted, grown there as the wardrobe changes). Measured in `bench load` (RELIABILITY.md,
- * Load) and a scratch script: on this thread a first request blocked it 64-96 ms at 800 items and 550-785 ms
- * at 2,500, and each new request at 2,500 items 254-352 ms; the worker's own start costs about 400 ms once.
+ * Load): at 2,500 items, searched on this thread, a first request held it 205-785 ms and each new request
+ * 55-352 ms; from the worker, 14-19 ms. Below, this thread keeps the search: a grown index with sorted rows
+ * answers in p50 22-26 ms at 840-1,480 items while an import runs, where the worker's answers, waiting for
+ * a core beside the import's threads, took p50 52-58 ms and p95 250-367 ms (load 3.5-4).
  */
-export const WORKER_SEARCH_MIN_ITEMS = 1000;
+export const WORKER_SEARCH_MIN_ITEMS = 2000;
 
 export class OutfitService {
   private readonly libraryRoot: string;
@@ -70,6 +72,11 @@ export class OutfitService {
   private readonly searchWorker = new RequestWorker<SearchRequest, SearchResponse>(siblingModule(import.meta.url, 'search-worker'), 'outfit search worker');
   /** How the worker's answers came about (its index kept, grown or built): a figure for benches and tests. */
   readonly workerIndexes: Record<IndexOrigin, number> = { kept: 0, grown: 0, built: 0 };
+  /**
+   * The worker's answers for the latest wardrobe per person's scores, kept here too: asked again, the same
+   * request is answered without waiting for the worker (which an import keeps busy growing indexes).
+   */
+  private readonly workerAnswers = new Map<string, { ids: Int32Array; slots: Uint8Array; answers: Map<string, SuggestedOutfit[]> }>();
 
   constructor(options: { libraryRoot: string; backboneDir: string; databasePath?: string; exactSearchMaxItems?: number; workerSearchMinItems?: number }) {
     this.libraryRoot = options.libraryRoot;
@@ -158,6 +165,18 @@ export class OutfitService {
   private async searchInWorker(search: SearchRequest['search'], modelId: string, usable: readonly WardrobeEntry[], options: SuggestOptions, personal: PersonalCompat | undefined): Promise<SuggestedOutfit[]> {
     const ids = Int32Array.from(usable, (i) => i.id);
     const slots = Uint8Array.from(usable, (i) => OUTFIT_SLOTS.indexOf(i.type as Slot));
+    const scores = `${search}|${modelId}/${personal?.id ?? 'general'}`;
+    const request = JSON.stringify(options);
+    let kept = this.workerAnswers.get(scores);
+    if (kept && sameArrays(kept.ids, ids) && sameArrays(kept.slots, slots)) {
+      const found = kept.answers.get(request);
+      if (found) return found;
+    } else {
+      kept = { ids: ids.slice(), slots: slots.slice(), answers: new Map() };
+    }
+    this.workerAnswers.delete(scores);
+    this.workerAnswers.set(scores, kept);
+    if (this.workerAnswers.size > 8) this.workerAnswers.delete(this.workerAnswers.keys().next().value!);
     const r = await this.searchWorker.request(
       {
         search,
@@ -176,6 +195,8 @@ export class OutfitService {
       throw new Error(`searching the wardrobe in the worker failed: ${r.error}`);
     }
     this.workerIndexes[r.index]++;
+    if (kept.answers.size >= ANSWERS_PER_INDEX) kept.answers.delete(kept.answers.keys().next().value!);
+    kept.answers.set(request, r.outfits);
     return r.outfits;
   }
 
@@ -200,4 +221,10 @@ export class OutfitService {
   status(jobId: string): HouseStyleProgress | null {
     return this.jobs.get(jobId)?.snapshot() ?? null;
   }
+}
+
+function sameArrays(a: Int32Array | Uint8Array, b: Int32Array | Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

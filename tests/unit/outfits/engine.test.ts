@@ -250,6 +250,9 @@ describe('large wardrobes', () => {
       const same = async (request: Parameters<OutfitService['suggest']>[1]) => expect(await inWorker.suggest(wardrobe(), request)).toEqual(await here.suggest(wardrobe(), request));
       await same({ k: 10 });
       expect(inWorker.workerIndexes).toEqual({ built: 1, grown: 0, kept: 0 });
+      // The same request again: its answer is kept on this side, the worker is not asked.
+      await same({ k: 10 });
+      expect(inWorker.workerIndexes).toEqual({ built: 1, grown: 0, kept: 0 });
       const first = (await here.suggest(wardrobe(), { k: 1 }))[0]!.items;
       // A new request on the same wardrobe: the kept index; a batch imported: the index grows.
       await same({ k: 10, exclude: [first[0]!.id] });
