@@ -43,8 +43,8 @@ export const EXACT_SEARCH_MAX_ITEMS = 4000;
 /**
  * From this many outfit items, a wardrobe's suggestions come from the search worker, which keeps its exact
  * index (every row sorted, grown there as the wardrobe changes). Measured in `bench load` (RELIABILITY.md,
- * Load): at 2,500 items, searched on this thread, a first request held it 205-785 ms and each new request
- * 55-352 ms; from the worker, 14-19 ms. Below, this thread keeps the search: a grown index with sorted rows
+ * Load): at 2,500 items, searched on this thread, a first request held it 205-785 ms and each new one 55-352
+ * ms; searched in the worker, the first held it 14-34 ms. Below, this thread keeps the search: a grown index with sorted rows
  * answers in p50 22-26 ms at 840-1,480 items while an import runs, where the worker's answers, waiting for
  * a core beside the import's threads, took p50 52-58 ms and p95 250-367 ms (load 3.5-4).
  */
