@@ -264,6 +264,11 @@ export class OutfitEngine {
     return this.remember(index);
   }
 
+  /** Whether indexOf would find this wardrobe's index kept, or grow it from a kept one, rather than build it cold. */
+  hasIndexNear(usable: readonly WardrobeEntry[]): boolean {
+    return this.indexes.has(this.wardrobeKey(usable)) || (this.growIndexes && this.closestIndex(usable) !== undefined);
+  }
+
   /** Keeps `index` as the most recently used (the latest few wardrobes' indexes are kept). */
   private remember(index: WardrobeIndex): WardrobeIndex {
     this.indexes.delete(index.key);

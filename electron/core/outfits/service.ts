@@ -50,6 +50,15 @@ export const EXACT_SEARCH_MAX_ITEMS = 4000;
  */
 export const WORKER_SEARCH_MIN_ITEMS = 2000;
 
+/**
+ * From this many outfit items, a wardrobe this thread holds no index near (seen for the first time, or changed
+ * beyond half) is searched in the worker as well. At 1,500 items (scratch script, synthetic embeddings, quiet
+ * machine) its first request held this thread 108-173 ms; in the worker it took 130-147 ms and held this
+ * thread at most 14 ms (plus about 300 ms once, for the worker's start). One whose index this thread grows
+ * stays here up to WORKER_SEARCH_MIN_ITEMS; one in the worker stays there (this thread holds nothing near it).
+ */
+export const COLD_WORKER_SEARCH_MIN_ITEMS = 1000;
+
 export class OutfitService {
   private readonly libraryRoot: string;
   private readonly backboneDir: string;
@@ -69,6 +78,7 @@ export class OutfitService {
   private readonly databasePath: string | null;
   private readonly exactSearchMaxItems: number;
   private readonly workerSearchMinItems: number;
+  private readonly coldWorkerSearchMinItems: number;
   private readonly searchWorker = new RequestWorker<SearchRequest, SearchResponse>(siblingModule(import.meta.url, 'search-worker'), 'outfit search worker');
   /** How the worker's answers came about (its index kept, grown or built): a figure for benches and tests. */
   readonly workerIndexes: Record<IndexOrigin, number> = { kept: 0, grown: 0, built: 0 };
@@ -78,13 +88,14 @@ export class OutfitService {
    */
   private readonly workerAnswers = new Map<string, { ids: Int32Array; slots: Uint8Array; answers: Map<string, SuggestedOutfit[]> }>();
 
-  constructor(options: { libraryRoot: string; backboneDir: string; databasePath?: string; exactSearchMaxItems?: number; workerSearchMinItems?: number }) {
+  constructor(options: { libraryRoot: string; backboneDir: string; databasePath?: string; exactSearchMaxItems?: number; workerSearchMinItems?: number; coldWorkerSearchMinItems?: number }) {
     this.libraryRoot = options.libraryRoot;
     this.backboneDir = options.backboneDir;
     this.shippedDir = shippedCompatDir(options.backboneDir);
     this.databasePath = options.databasePath ?? null;
     this.exactSearchMaxItems = options.exactSearchMaxItems ?? EXACT_SEARCH_MAX_ITEMS;
     this.workerSearchMinItems = options.workerSearchMinItems ?? WORKER_SEARCH_MIN_ITEMS;
+    this.coldWorkerSearchMinItems = options.coldWorkerSearchMinItems ?? COLD_WORKER_SEARCH_MIN_ITEMS;
   }
 
   async close(): Promise<void> {
@@ -119,11 +130,13 @@ export class OutfitService {
    */
   async suggest(wardrobe: OutfitWardrobe, options: SuggestOptions, personal?: PersonalCompat): Promise<OutfitSuggestion[]> {
     const general = this.current();
+    const engine = this.engineFor(general, personal);
     const usable = usableOf(wardrobe.items);
     const search = usable.length > this.exactSearchMaxItems ? 'catalogue' : 'exact';
     const workerCan = this.databasePath !== null && (!personal || personal.blob !== undefined);
+    const large = usable.length >= this.workerSearchMinItems || (usable.length >= this.coldWorkerSearchMinItems && !engine.hasIndexNear(usable));
     let found: SuggestedOutfit[] | undefined;
-    if (search === 'catalogue' || (usable.length >= this.workerSearchMinItems && workerCan)) {
+    if (search === 'catalogue' || (large && workerCan)) {
       if (!this.databasePath) throw new Error(`a wardrobe of more than ${this.exactSearchMaxItems} items needs the library's database`);
       if (personal && !personal.blob) throw new Error(`person parts ${personal.id} have no stored weights for the search worker`);
       try {
@@ -133,21 +146,24 @@ export class OutfitService {
         if (search === 'catalogue' || error instanceof OutfitRequestError) throw error;
       }
     }
-    found ??= this.searchHere(general, usable, wardrobe.embeddings, options, personal);
+    found ??= this.searchHere(engine, usable, wardrobe.embeddings, options);
     const byId = new Map(wardrobe.describe([...new Set(found.flatMap((s) => s.itemIds))]).map((item) => [item.id, item]));
     return found.map((s) => ({ items: s.itemIds.map((id) => byId.get(id)!), score: s.score, pairScores: s.pairScores.map((p) => ({ ...p })) }));
   }
 
-  /** The exact search on this thread, by the person's engine (the few most recent people's engines are kept). */
-  private searchHere(general: OutfitEngine, usable: readonly WardrobeEntry[], embeddings: EmbeddingsOf, options: SuggestOptions, personal: PersonalCompat | undefined): SuggestedOutfit[] {
-    let engine = general;
-    if (personal) {
-      const key = `${general.currentModel.id}/${personal.id}`;
-      engine = this.personalEngines.get(key) ?? new OutfitEngine(general.currentModel, personal);
-      this.personalEngines.delete(key);
-      this.personalEngines.set(key, engine);
-      while (this.personalEngines.size > 8) this.personalEngines.delete(this.personalEngines.keys().next().value!);
-    }
+  /** The engine of a person's scores: the general one, or one kept per person's version (the few most recent). */
+  private engineFor(general: OutfitEngine, personal: PersonalCompat | undefined): OutfitEngine {
+    if (!personal) return general;
+    const key = `${general.currentModel.id}/${personal.id}`;
+    const engine = this.personalEngines.get(key) ?? new OutfitEngine(general.currentModel, personal);
+    this.personalEngines.delete(key);
+    this.personalEngines.set(key, engine);
+    while (this.personalEngines.size > 8) this.personalEngines.delete(this.personalEngines.keys().next().value!);
+    return engine;
+  }
+
+  /** The exact search on this thread. */
+  private searchHere(engine: OutfitEngine, usable: readonly WardrobeEntry[], embeddings: EmbeddingsOf, options: SuggestOptions): SuggestedOutfit[] {
     const index = engine.indexOf(usable, embeddings);
     const kept = this.answers.get(index) ?? new Map<string, SuggestedOutfit[]>();
     this.answers.set(index, kept);

@@ -270,4 +270,33 @@ describe('large wardrobes', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('are searched in the worker from a smaller size when this thread holds no index near them, and stay where their index is', async () => {
+    requireModel();
+    const dir = tempDir('stylist-library-');
+    const core = openCore({ libraryDir: dir, modelDir: MODEL_DIR, shell: 'browser', version: 'test' });
+    const service = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR, databasePath: core.services.files.databasePath, workerSearchMinItems: 10_000, coldWorkerSearchMinItems: 50 });
+    try {
+      const { repo } = core.services;
+      const wardrobe = (personId: number): OutfitWardrobe => ({ items: repo.outfitWardrobe(personId), embeddings: (list) => repo.embeddingsOf(list), describe: (list) => repo.itemsByIds(list) });
+      // Grown here past the size: it stays here.
+      const grows = await call(core, 'people.create', { name: 'Grows' });
+      await addSyntheticItems(core, grows.id, 40, new Rng(51));
+      await service.suggest(wardrobe(grows.id), { k: 5 });
+      await addSyntheticItems(core, grows.id, 20, new Rng(52));
+      await service.suggest(wardrobe(grows.id), { k: 5 });
+      expect(service.workerIndexes).toEqual({ built: 0, grown: 0, kept: 0 });
+      // Seen first at that size: the worker builds its index, and grows it after a batch.
+      const arrives = await call(core, 'people.create', { name: 'Arrives' });
+      await addSyntheticItems(core, arrives.id, 80, new Rng(53));
+      await service.suggest(wardrobe(arrives.id), { k: 5 });
+      await addSyntheticItems(core, arrives.id, 8, new Rng(54));
+      await service.suggest(wardrobe(arrives.id), { k: 5 });
+      expect(service.workerIndexes).toEqual({ built: 1, grown: 1, kept: 0 });
+    } finally {
+      await service.close();
+      await core.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
