@@ -79,7 +79,10 @@ test(`a ${COUNT.toLocaleString('en')}-item wardrobe scrolls smoothly with only t
         let most = 0;
         let last = performance.now();
         for (let i = 0; i < frames && el.scrollTop + el.clientHeight < el.scrollHeight - 1; i++) {
+          const before = el.scrollTop;
           el.scrollTop += perFrame === 'screen' ? el.clientHeight : perFrame;
+          // At the end (a fraction of a pixel short of the test above, with some zoom levels) it stops moving.
+          if (perFrame !== 0 && el.scrollTop === before) break;
           await new Promise(requestAnimationFrame);
           const now = performance.now();
           times.push(now - last);
