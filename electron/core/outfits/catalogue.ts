@@ -57,69 +57,37 @@ export interface CatalogueQuery {
   slots?: readonly Slot[];
 }
 
-/** Everything a catalogue index holds, as plain data: built in a worker, sent over, used as it is. */
-export interface CatalogueParts {
-  /** Per slot, its items' vectors with rows padded to a multiple of 4. */
-  blocks: Map<Slot, SlotBlock>;
-  /** est[from][to][row]: estimated best pair score of `from`'s item `row` with any item of `to`. */
-  est: Map<string, Float32Array>;
-  /** Unpinned potential order per slot set and slot: rows sorted by decreasing potential. */
-  order: Map<string, Int32Array>;
-  buildMs: number;
-}
-
 export class CatalogueIndex {
-  readonly blocks: Map<Slot, SlotBlock>;
+  readonly blocks = new Map<Slot, SlotBlock>();
   private readonly position = new Map<number, { slot: Slot; row: number }>();
-  private readonly est: Map<string, Float32Array>;
-  private readonly order: Map<string, Int32Array>;
-  buildMs: number;
+  /** est[from][to][row]: estimated best pair score of `from`'s item `row` with any item of `to`. */
+  private readonly est = new Map<string, Float32Array>();
+  /** Unpinned potential order per slot set and slot: rows sorted by decreasing potential. */
+  private readonly order = new Map<string, Int32Array>();
+  readonly buildMs: number;
   private poolScratch = new Float32Array(0);
 
-  constructor(parts: CatalogueParts) {
-    this.blocks = parts.blocks;
-    this.est = parts.est;
-    this.order = parts.order;
-    this.buildMs = parts.buildMs;
-    for (const [slot, b] of this.blocks) b.ids.forEach((id, row) => this.position.set(id, { slot, row }));
-  }
-
-  parts(): CatalogueParts {
-    return { blocks: this.blocks, est: this.est, order: this.order, buildMs: this.buildMs };
-  }
-
-  /** A catalogue of these items under a model (and a person's parts): their vectors computed here. */
-  static of(model: CompatModel, items: readonly EngineItem[], personal?: PersonalCompat): CatalogueIndex {
+  /** A catalogue of these items under a model (and a person's parts): their vectors, estimates and orders computed here. */
+  constructor(model: CompatModel, items: readonly EngineItem[], personal?: PersonalCompat) {
     const started = performance.now();
-    const blocks = new Map<Slot, SlotBlock>();
     const bySlot = new Map<Slot, EngineItem[]>();
     for (const i of items) if (isSlot(i.type)) (bySlot.get(i.type) ?? bySlot.set(i.type, []).get(i.type)!).push(i);
     for (const [slot, list] of bySlot) {
       const embeddings = list.map((i) => i.embedding);
       const v = model.prepareSlot(slot, featureMatrix(model.transform, embeddings), list.length, personal, embeddings);
-      blocks.set(slot, { ids: list.map((i) => i.id), sides: v.sides, unary: v.unary });
+      const sides = new Map([...v.sides].map(([key, side]) => [key, padColumns(side, list.length)] as const));
+      this.blocks.set(slot, { ids: list.map((i) => i.id), sides, unary: v.unary });
+      list.forEach((item, row) => this.position.set(item.id, { slot, row }));
     }
-    return CatalogueIndex.fromBlocks(blocks, started);
-  }
-
-  /** A catalogue over slot blocks of item vectors: the estimates and orders computed here. */
-  static fromBlocks(slotBlocks: ReadonlyMap<Slot, SlotBlock>, started = performance.now()): CatalogueIndex {
-    const blocks = new Map<Slot, SlotBlock>();
-    for (const [slot, b] of slotBlocks) {
-      const sides = new Map([...b.sides].map(([key, side]) => [key, padColumns(side, b.ids.length)] as const));
-      blocks.set(slot, { ids: b.ids, sides, unary: b.unary });
-    }
-    const est = new Map<string, Float32Array>();
-    const order = new Map<string, Int32Array>();
     const stats = new Map<string, PartnerStats>();
-    for (const a of blocks.keys()) {
-      for (const b of blocks.keys()) {
+    for (const a of this.blocks.keys()) {
+      for (const b of this.blocks.keys()) {
         const pair = a !== b ? canonicalPair(a, b) : null;
         if (!pair) continue;
-        const partner = blocks.get(b)!;
+        const partner = this.blocks.get(b)!;
         const s = stats.get(`${b}@${pair.key}`) ?? partnerStats(partner.sides.get(pair.key)!, partner.ids.length);
         stats.set(`${b}@${pair.key}`, s);
-        const mine = blocks.get(a)!;
+        const mine = this.blocks.get(a)!;
         const side = mine.sides.get(pair.key)!;
         const n = mine.ids.length;
         const dim = side.dim;
@@ -132,16 +100,14 @@ export class CatalogueIndex {
           for (let l = 0; l < dim; l++) quad += xSigma[o + l]! * side.data[o + l]!;
           out[r] = out[r]! + s.z * Math.sqrt(Math.max(0, quad));
         }
-        est.set(`${a}>${b}`, out);
+        this.est.set(`${a}>${b}`, out);
       }
     }
-    const index = new CatalogueIndex({ blocks, est, order, buildMs: 0 });
     for (const set of VALID_SLOT_SETS) {
-      if (!set.every((s) => blocks.has(s))) continue;
-      for (const a of set) order.set(`${set.join('+')}:${a}`, sortedRows(index.potential(a, set, null)));
+      if (!set.every((s) => this.blocks.has(s))) continue;
+      for (const a of set) this.order.set(`${set.join('+')}:${a}`, sortedRows(this.potential(a, set, null)));
     }
-    index.buildMs = performance.now() - started;
-    return index;
+    this.buildMs = performance.now() - started;
   }
 
   size(slot: Slot): number {

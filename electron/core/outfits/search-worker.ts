@@ -5,16 +5,15 @@
 // library and keeps the indexes and their answers between requests.
 import { parentPort } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import type { Database } from 'better-sqlite3';
 import { loadModel } from '../compat/store.ts';
 import type { CompatModel, PersonalCompat } from '../compat/model.ts';
-import { blobToEmbedding } from '../library/items-repo.ts';
+import { ItemsRepo } from '../library/items-repo.ts';
 import { deserializePersonal, toPersonalCompat } from '../personal/person-model.ts';
 import { CatalogueIndex } from './catalogue.ts';
 import { OutfitEngine } from './engine.ts';
 import type { EngineItem, WardrobeEntry, WardrobeIndex } from './engine.ts';
 import { OUTFIT_SLOTS } from './slots.ts';
-import { OutfitRequestError, suggestOutfits } from './suggest.ts';
+import { KeptAnswers, OutfitRequestError, suggestOutfits } from './suggest.ts';
 import type { SuggestOptions, SuggestedOutfit } from './suggest.ts';
 
 export interface SearchRequest {
@@ -41,16 +40,15 @@ export type SearchResponse =
 
 /** Embeddings are read in chunks of this many ids (one statement each). */
 const READ_CHUNK = 2000;
-/** Engines (one per person's scores) and answers per index kept, as on the main thread. */
+/** Engines kept (one per person's scores), as on the main thread. */
 const ENGINES_KEPT = 8;
-const ANSWERS_PER_INDEX = 16;
 
 let model: { dir: string; model: CompatModel } | null = null;
-let database: { path: string; db: Database } | null = null;
+let database: { path: string; repo: ItemsRepo; close: () => void } | null = null;
 const personals = new Map<string, PersonalCompat>();
 const engines = new Map<string, OutfitEngine>();
 let catalogue: { key: string; index: CatalogueIndex } | null = null;
-const answers = new WeakMap<WardrobeIndex | CatalogueIndex, Map<string, SuggestedOutfit[]>>();
+const answers = new KeptAnswers();
 const seen = new WeakSet<WardrobeIndex>();
 
 function modelFor(dir: string, id: string): CompatModel {
@@ -88,14 +86,12 @@ function engineFor(m: CompatModel, personal: PersonalCompat | undefined): Outfit
 /** The embeddings of these items; an item deleted since the main thread listed the wardrobe is left out. */
 function embeddingsOf(databasePath: string, ids: readonly number[]): Map<number, Float32Array> {
   if (database?.path !== databasePath) {
-    database?.db.close();
-    database = { path: databasePath, db: new BetterSqlite3(databasePath, { readonly: true, fileMustExist: true }) };
+    database?.close();
+    const db = new BetterSqlite3(databasePath, { readonly: true, fileMustExist: true });
+    database = { path: databasePath, repo: new ItemsRepo(db), close: () => db.close() };
   }
-  const read = database.db.prepare('SELECT item_id AS id, embedding FROM item_embeddings WHERE item_id IN (SELECT value FROM json_each(?))');
   const out = new Map<number, Float32Array>();
-  for (let i = 0; i < ids.length; i += READ_CHUNK) {
-    for (const row of read.all(JSON.stringify(ids.slice(i, i + READ_CHUNK))) as { id: number; embedding: Buffer }[]) out.set(row.id, blobToEmbedding(row.embedding));
-  }
+  for (let i = 0; i < ids.length; i += READ_CHUNK) for (const [id, e] of database.repo.embeddingsOf(ids.slice(i, i + READ_CHUNK))) out.set(id, e);
   return out;
 }
 
@@ -111,7 +107,7 @@ function searchSpace(req: SearchRequest, engine: OutfitEngine, m: CompatModel, p
   const embeddings = embeddingsOf(req.databasePath, items.map((i) => i.id));
   const withEmbeddings: EngineItem[] = items.flatMap((i) => (embeddings.has(i.id) ? [{ ...i, embedding: embeddings.get(i.id)! }] : []));
   // One catalogue at a time (a shop's stock).
-  catalogue = { key, index: CatalogueIndex.of(m, withEmbeddings, personal) };
+  catalogue = { key, index: new CatalogueIndex(m, withEmbeddings, personal) };
   return { space: catalogue.index, origin: 'built' as const };
 }
 
@@ -121,15 +117,7 @@ function answer(req: SearchRequest): SearchResponse & { ok: true } {
   const engine = engineFor(m, personal);
   const items = Array.from(req.ids, (id, i): WardrobeEntry => ({ id, type: OUTFIT_SLOTS[req.slots[i]!]! }));
   const { space, origin } = searchSpace(req, engine, m, personal, items);
-  const kept = answers.get(space) ?? new Map<string, SuggestedOutfit[]>();
-  answers.set(space, kept);
-  const request = JSON.stringify(req.options);
-  let outfits = kept.get(request);
-  if (!outfits) {
-    outfits = space instanceof CatalogueIndex ? space.suggest(req.options) : suggestOutfits(space, req.options);
-    if (kept.size >= ANSWERS_PER_INDEX) kept.delete(kept.keys().next().value!);
-    kept.set(request, outfits);
-  }
+  const outfits = answers.answer(space, req.options, () => (space instanceof CatalogueIndex ? space.suggest(req.options) : suggestOutfits(space, req.options)));
   return { id: req.id, ok: true, outfits, index: origin };
 }
 

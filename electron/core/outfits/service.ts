@@ -7,14 +7,13 @@ import type { Item, OutfitModelInfo, OutfitSuggestion, HouseStyleProgress } from
 import { HOUSE_STYLE_DIRNAME, MODEL_JSON, loadModel, modelDirFor, shippedCompatDir } from '../compat/store.ts';
 import { TeachJob } from '../compat/teach-job.ts';
 import { OutfitEngine, usableOf } from './engine.ts';
-import type { WardrobeIndex } from './engine.ts';
 import type { IndexOrigin, SearchRequest, SearchResponse } from './search-worker.ts';
 import { RequestWorker, siblingModule } from '../request-worker.ts';
 import type { PersonalCompat } from '../compat/model.ts';
 import type { EmbeddingsOf, WardrobeEntry } from './engine.ts';
 import { OUTFIT_SLOTS } from './slots.ts';
 import type { Slot } from './slots.ts';
-import { OutfitRequestError, suggestOutfits } from './suggest.ts';
+import { KeptAnswers, OutfitRequestError, suggestOutfits } from './suggest.ts';
 import type { SuggestOptions, SuggestedOutfit } from './suggest.ts';
 
 /** A person's wardrobe as suggestions read it: ids and types, and the rest only as needed. */
@@ -25,9 +24,6 @@ export interface OutfitWardrobe {
   /** The items of the outfits returned, in the order given. */
   describe(ids: number[]): Item[];
 }
-
-/** Answers kept per index: a window asks again with the same options until the wardrobe changes. */
-const ANSWERS_PER_INDEX = 16;
 
 export const BACKBONE_FILE_NAME = 'mobilenet_v2_imagenet.onnx';
 
@@ -68,8 +64,8 @@ export class OutfitService {
   private stamp = '';
   readonly jobs = new Map<string, TeachJob>();
   private readonly personalEngines = new Map<string, OutfitEngine>();
-  /** An index never changes (a changed wardrobe or model gets a new one), so its answers can be kept with it. */
-  private readonly answers = new WeakMap<WardrobeIndex, Map<string, SuggestedOutfit[]>>();
+  /** Answers kept with the index they came from (here), or with the wardrobe last sent to the worker. */
+  private readonly answers = new KeptAnswers();
 
   /**
    * The library's database: the search worker reads embeddings from it (none: every wardrobe is searched on
@@ -83,10 +79,10 @@ export class OutfitService {
   /** How the worker's answers came about (its index kept, grown or built): a figure for benches and tests. */
   readonly workerIndexes: Record<IndexOrigin, number> = { kept: 0, grown: 0, built: 0 };
   /**
-   * The worker's answers for the latest wardrobe per person's scores, kept here too: asked again, the same
-   * request is answered without waiting for the worker (which an import keeps busy growing indexes).
+   * The wardrobe last sent to the worker per person's scores, whose answers are kept here too: asked again,
+   * the same request is answered without waiting for the worker (which an import keeps busy growing indexes).
    */
-  private readonly workerAnswers = new Map<string, { ids: Int32Array; slots: Uint8Array; answers: Map<string, SuggestedOutfit[]> }>();
+  private readonly workerWardrobes = new Map<string, { ids: Int32Array; slots: Uint8Array }>();
 
   constructor(options: { libraryRoot: string; backboneDir: string; databasePath?: string; exactSearchMaxItems?: number; workerSearchMinItems?: number; coldWorkerSearchMinItems?: number }) {
     this.libraryRoot = options.libraryRoot;
@@ -165,16 +161,7 @@ export class OutfitService {
   /** The exact search on this thread. */
   private searchHere(engine: OutfitEngine, usable: readonly WardrobeEntry[], embeddings: EmbeddingsOf, options: SuggestOptions): SuggestedOutfit[] {
     const index = engine.indexOf(usable, embeddings);
-    const kept = this.answers.get(index) ?? new Map<string, SuggestedOutfit[]>();
-    this.answers.set(index, kept);
-    const request = JSON.stringify(options);
-    let found = kept.get(request);
-    if (!found) {
-      found = suggestOutfits(index, options);
-      if (kept.size >= ANSWERS_PER_INDEX) kept.delete(kept.keys().next().value!);
-      kept.set(request, found);
-    }
-    return found;
+    return this.answers.answer(index, options, () => suggestOutfits(index, options));
   }
 
   /** The search worker's answer (it keeps the wardrobe's index, and reads embeddings from the database). */
@@ -182,17 +169,13 @@ export class OutfitService {
     const ids = Int32Array.from(usable, (i) => i.id);
     const slots = Uint8Array.from(usable, (i) => OUTFIT_SLOTS.indexOf(i.type as Slot));
     const scores = `${search}|${modelId}/${personal?.id ?? 'general'}`;
-    const request = JSON.stringify(options);
-    let kept = this.workerAnswers.get(scores);
-    if (kept && sameArrays(kept.ids, ids) && sameArrays(kept.slots, slots)) {
-      const found = kept.answers.get(request);
-      if (found) return found;
-    } else {
-      kept = { ids: ids.slice(), slots: slots.slice(), answers: new Map() };
-    }
-    this.workerAnswers.delete(scores);
-    this.workerAnswers.set(scores, kept);
-    if (this.workerAnswers.size > 8) this.workerAnswers.delete(this.workerAnswers.keys().next().value!);
+    let sent = this.workerWardrobes.get(scores);
+    if (!sent || !sameArrays(sent.ids, ids) || !sameArrays(sent.slots, slots)) sent = { ids: ids.slice(), slots: slots.slice() };
+    const found = this.answers.find(sent, options);
+    if (found) return found;
+    this.workerWardrobes.delete(scores);
+    this.workerWardrobes.set(scores, sent);
+    if (this.workerWardrobes.size > 8) this.workerWardrobes.delete(this.workerWardrobes.keys().next().value!);
     const r = await this.searchWorker.request(
       {
         search,
@@ -211,9 +194,7 @@ export class OutfitService {
       throw new Error(`searching the wardrobe in the worker failed: ${r.error}`);
     }
     this.workerIndexes[r.index]++;
-    if (kept.answers.size >= ANSWERS_PER_INDEX) kept.answers.delete(kept.answers.keys().next().value!);
-    kept.answers.set(request, r.outfits);
-    return r.outfits;
+    return this.answers.keep(sent, options, r.outfits);
   }
 
   info(): OutfitModelInfo {

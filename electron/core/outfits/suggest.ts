@@ -31,6 +31,34 @@ export interface SuggestedOutfit {
 /** A request that cannot make an outfit (bad pins, invalid slots): the caller's mistake. */
 export class OutfitRequestError extends Error {}
 
+/** Answers kept per search space: a window asks again with the same options until the wardrobe changes. */
+const ANSWERS_PER_SPACE = 16;
+
+/**
+ * Suggestions kept per search space and request. A space (an index) never changes, since a changed wardrobe
+ * or model gets a new one, so its answers stay right while it lives; the oldest request's are dropped first.
+ */
+export class KeptAnswers {
+  private readonly bySpace = new WeakMap<object, Map<string, SuggestedOutfit[]>>();
+
+  find(space: object, options: SuggestOptions): SuggestedOutfit[] | undefined {
+    return this.bySpace.get(space)?.get(JSON.stringify(options));
+  }
+
+  keep(space: object, options: SuggestOptions, answer: SuggestedOutfit[]): SuggestedOutfit[] {
+    const kept = this.bySpace.get(space) ?? new Map<string, SuggestedOutfit[]>();
+    this.bySpace.set(space, kept);
+    if (kept.size >= ANSWERS_PER_SPACE) kept.delete(kept.keys().next().value!);
+    kept.set(JSON.stringify(options), answer);
+    return answer;
+  }
+
+  /** The kept answer, or `search`'s, then kept. */
+  answer(space: object, options: SuggestOptions, search: () => SuggestedOutfit[]): SuggestedOutfit[] {
+    return this.find(space, options) ?? this.keep(space, options, search());
+  }
+}
+
 export function suggestOutfits(index: WardrobeIndex, options: SuggestOptions): SuggestedOutfit[] {
   const pinned = [...new Set(options.pinned ?? [])];
   const excluded = new Set(options.exclude ?? []);

@@ -85,7 +85,7 @@ describe('catalogue search', () => {
     const rng = new Rng(12);
     const model = randomModel(5);
     const items = Array.from({ length: 400 }, (_, i) => ({ id: i + 1, type: rng.pick(['top', 'top', 'bottom', 'bottom', 'shoes', 'dress', 'outerwear']), embedding: randomEmbedding(rng) }));
-    const catalogue = CatalogueIndex.of(model, items);
+    const catalogue = new CatalogueIndex(model, items);
     const exact = new OutfitEngine(model).index(items);
     for (const query of [{}, { pinned: [items.find((i) => i.type === 'top')!.id] }, { exclude: items.slice(0, 50).map((i) => i.id) }]) {
       const want = topIdsOf(exact, query, 20).map((o) => o.ids.join(','));

@@ -118,7 +118,7 @@ export async function benchSuggest(args: ParsedArgs): Promise<void> {
 
   // (b) catalogue
   const catalogue = syntheticCatalogue(real, CATALOGUE_SIZE, rng, 1_000_000);
-  const index = CatalogueIndex.of(model, catalogue);
+  const index = new CatalogueIndex(model, catalogue);
   const unpinned = timings();
   for (let q = 0; q < 5; q++) {
     const list = timed(() => index.suggest({ k: 20 }), unpinned);
@@ -132,7 +132,7 @@ export async function benchSuggest(args: ParsedArgs): Promise<void> {
 
   // Recall@20 against exact search on a sub-catalogue (exact: full pair tables + branch and bound).
   const sub = rng.shuffle([...catalogue]).slice(0, SUB_CATALOGUE_SIZE);
-  const subIndex = CatalogueIndex.of(model, sub);
+  const subIndex = new CatalogueIndex(model, sub);
   const exactEngine = new OutfitEngine(model);
   const exactIndex = exactEngine.index(sub);
   const scale = SUB_CATALOGUE_SIZE / CATALOGUE_SIZE;
