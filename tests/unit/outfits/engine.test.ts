@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../electron/core/learning/nn/rng.ts';
 import { OutfitEngine } from '../../../electron/core/outfits/engine.ts';
 import { openCore } from '../../../electron/core/core.ts';
+import type { Core } from '../../../electron/core/core.ts';
 import { call } from '../../helpers/api-call.ts';
 import { addSyntheticItems } from '../../helpers/synthetic-library.ts';
 import { CatalogueIndex, topIdsOf, topRows, topRowsByRow } from '../../../electron/core/outfits/catalogue.ts';
@@ -191,17 +192,47 @@ describe('the extension point for personalisation', () => {
   });
 });
 
+/** A real library (SQLite file, the model) for `use`; the outfit services it makes are closed and the folder removed after. */
+async function withLibrary(
+  use: (lib: {
+    dir: string;
+    core: Core;
+    databasePath: string;
+    service: (options?: Partial<ConstructorParameters<typeof OutfitService>[0]>) => OutfitService;
+    wardrobe: (personId: number) => OutfitWardrobe;
+  }) => Promise<void>,
+): Promise<void> {
+  requireModel();
+  const dir = tempDir('stylist-library-');
+  const core = openCore({ libraryDir: dir, modelDir: MODEL_DIR, shell: 'browser', version: 'test' });
+  const services: OutfitService[] = [];
+  const { repo, files } = core.services;
+  try {
+    await use({
+      dir,
+      core,
+      databasePath: files.databasePath,
+      service: (options = {}) => {
+        services.push(new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR, ...options }));
+        return services.at(-1)!;
+      },
+      wardrobe: (personId) => ({ items: repo.outfitWardrobe(personId), embeddings: (list) => repo.embeddingsOf(list), describe: (list) => repo.itemsByIds(list) }),
+    });
+  } finally {
+    await Promise.all(services.map((s) => s.close()));
+    await core.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('large wardrobes', () => {
-  it('are searched as a catalogue built in a worker from the library database: kept while unchanged, pins and exclusions kept, near the exact top', async () => {
-    requireModel();
-    const dir = tempDir('stylist-library-');
-    const core = openCore({ libraryDir: dir, modelDir: MODEL_DIR, shell: 'browser', version: 'test' });
-    const service = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR, databasePath: core.services.files.databasePath, exactSearchMaxItems: 100 });
-    try {
+  it('are searched as a catalogue built in a worker from the library database: kept while unchanged, pins and exclusions kept, near the exact top', () =>
+    withLibrary(async ({ core, databasePath, service: make, wardrobe: wardrobeOf }) => {
+      const service = make({ databasePath, exactSearchMaxItems: 100 });
       const person = await call(core, 'people.create', { name: 'Shop' });
       const ids = await addSyntheticItems(core, person.id, 240, new Rng(31));
       const { repo } = core.services;
-      const wardrobe = (): OutfitWardrobe => ({ items: repo.outfitWardrobe(person.id), embeddings: (list) => repo.embeddingsOf(list), describe: (list) => repo.itemsByIds(list) });
+      const wardrobe = () => wardrobeOf(person.id);
       const key = (list: { items: Item[] }[]) => list.map((s) => s.items.map((i) => i.id).join(','));
 
       const first = await service.suggest(wardrobe(), { k: 10 });
@@ -214,39 +245,29 @@ describe('large wardrobes', () => {
       for (const s of await service.suggest(wardrobe(), { k: 5, pinned: [pin] })) expect(s.items.map((i) => i.id)).toContain(pin);
 
       // Near the exact search over the same items (the top outfits mostly the same).
-      const exact = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR });
+      const exact = make();
       const want = key(await exact.suggest(wardrobe(), { k: 10 }));
       const got = new Set(key(first));
       expect(want.filter((w) => got.has(w)).length).toBeGreaterThanOrEqual(7);
 
       // Past the limit, the search goes through the search worker, which needs the database.
-      const noDatabase = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR, exactSearchMaxItems: 100 });
+      const noDatabase = make({ exactSearchMaxItems: 100 });
       await expect(noDatabase.suggest(wardrobe(), { k: 10 })).rejects.toThrow(/needs the library's database/);
 
       // An item added: a new catalogue, which holds it.
       const [added] = await addSyntheticItems(core, person.id, 1, new Rng(32));
       const withNew = await service.suggest(wardrobe(), { k: 5, pinned: [added!] });
       for (const s of withNew) expect(s.items.map((i) => i.id)).toContain(added);
-    } finally {
-      await service.close();
-      await core.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('past a size, are searched in the worker, whose exact index grows with the wardrobe: the same suggestions as searched here', async () => {
-    requireModel();
-    const dir = tempDir('stylist-library-');
-    const core = openCore({ libraryDir: dir, modelDir: MODEL_DIR, shell: 'browser', version: 'test' });
-    const { databasePath } = core.services.files;
-    const inWorker = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR, databasePath, workerSearchMinItems: 50 });
-    const here = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR });
-    const broken = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR, databasePath: path.join(dir, 'missing.db'), workerSearchMinItems: 50 });
-    try {
+  it('past a size, are searched in the worker, whose exact index grows with the wardrobe: the same suggestions as searched here', () =>
+    withLibrary(async ({ dir, core, databasePath, service, wardrobe: wardrobeOf }) => {
+      const inWorker = service({ databasePath, workerSearchMinItems: 50 });
+      const here = service();
+      const broken = service({ databasePath: path.join(dir, 'missing.db'), workerSearchMinItems: 50 });
       const person = await call(core, 'people.create', { name: 'Client' });
       await addSyntheticItems(core, person.id, 160, new Rng(41));
-      const { repo } = core.services;
-      const wardrobe = (): OutfitWardrobe => ({ items: repo.outfitWardrobe(person.id), embeddings: (list) => repo.embeddingsOf(list), describe: (list) => repo.itemsByIds(list) });
+      const wardrobe = () => wardrobeOf(person.id);
       const same = async (request: Parameters<OutfitService['suggest']>[1]) => expect(await inWorker.suggest(wardrobe(), request)).toEqual(await here.suggest(wardrobe(), request));
       await same({ k: 10 });
       expect(inWorker.workerIndexes).toEqual({ built: 1, grown: 0, kept: 0 });
@@ -264,21 +285,11 @@ describe('large wardrobes', () => {
       // The worker cannot read the library: searched here, with the same answer.
       expect(await broken.suggest(wardrobe(), { k: 10 })).toEqual(await here.suggest(wardrobe(), { k: 10 }));
       expect(broken.workerIndexes).toEqual({ built: 0, grown: 0, kept: 0 });
-    } finally {
-      await Promise.all([inWorker.close(), here.close(), broken.close()]);
-      await core.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('are searched in the worker from a smaller size when this thread holds no index near them, and stay where their index is', async () => {
-    requireModel();
-    const dir = tempDir('stylist-library-');
-    const core = openCore({ libraryDir: dir, modelDir: MODEL_DIR, shell: 'browser', version: 'test' });
-    const service = new OutfitService({ libraryRoot: dir, backboneDir: MODEL_DIR, databasePath: core.services.files.databasePath, workerSearchMinItems: 10_000, coldWorkerSearchMinItems: 50 });
-    try {
-      const { repo } = core.services;
-      const wardrobe = (personId: number): OutfitWardrobe => ({ items: repo.outfitWardrobe(personId), embeddings: (list) => repo.embeddingsOf(list), describe: (list) => repo.itemsByIds(list) });
+  it('are searched in the worker from a smaller size when this thread holds no index near them, and stay where their index is', () =>
+    withLibrary(async ({ core, databasePath, service: make, wardrobe }) => {
+      const service = make({ databasePath, workerSearchMinItems: 10_000, coldWorkerSearchMinItems: 50 });
       // Grown here past the size: it stays here.
       const grows = await call(core, 'people.create', { name: 'Grows' });
       await addSyntheticItems(core, grows.id, 40, new Rng(51));
@@ -293,10 +304,5 @@ describe('large wardrobes', () => {
       await addSyntheticItems(core, arrives.id, 8, new Rng(54));
       await service.suggest(wardrobe(arrives.id), { k: 5 });
       expect(service.workerIndexes).toEqual({ built: 1, grown: 1, kept: 0 });
-    } finally {
-      await service.close();
-      await core.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
