@@ -8,28 +8,17 @@
 import type { ClothingPhoto } from '../datasets/clothing-dataset.ts';
 import type { Rng } from '../learning/nn/rng.ts';
 import type { Slot } from '../outfits/slots.ts';
+import { OUTFIT_SLOTS } from '../outfits/slots.ts';
+import { garmentTypeOfLabel } from '../heads/labels.ts';
 import { slotsOf } from './data.ts';
 import type { DataItem, Instance, NegativeSampler, SlottedOutfit } from './data.ts';
 import { l2Normalized } from './features.ts';
 
-export const CLOTHING_SLOT: Readonly<Record<string, Slot>> = {
-  'T-Shirt': 'top',
-  Longsleeve: 'top',
-  Shirt: 'top',
-  Polo: 'top',
-  Top: 'top',
-  Blouse: 'top',
-  Undershirt: 'top',
-  Hoodie: 'top',
-  Body: 'top',
-  Pants: 'bottom',
-  Shorts: 'bottom',
-  Skirt: 'bottom',
-  Shoes: 'shoes',
-  Dress: 'dress',
-  Outwear: 'outerwear',
-  Blazer: 'outerwear',
-};
+/** The outfit slot of a kit label (the item heads' garment type); undefined for hats and junk labels. */
+export function slotOfLabel(label: string): Slot | undefined {
+  const type = garmentTypeOfLabel(label);
+  return OUTFIT_SLOTS.find((slot) => slot === type);
+}
 
 /** Senders whose photos are not one wardrobe (the dataset's ABOUT.md: a bulk contributor). */
 export const NOT_A_WARDROBE = new Set([204]);
@@ -46,7 +35,7 @@ export function clothingWardrobes(photos: readonly (ClothingPhoto & { embedding:
   const senders: number[] = [];
   const bySender = new Map<number, Partial<Record<Slot, number[]>>>();
   for (const p of photos) {
-    const slot = CLOTHING_SLOT[p.label];
+    const slot = slotOfLabel(p.label);
     if (!slot || p.kids || NOT_A_WARDROBE.has(p.senderId)) continue;
     const i = items.push({ slot, embedding: p.embedding }) - 1;
     senders.push(p.senderId);

@@ -45,6 +45,12 @@ export function coarseOfFine(fine: number): GarmentType {
   return COARSE_TYPES[COARSE_INDEX_OF_FINE[fine]!]!;
 }
 
+/** The garment type of a kit label; undefined for the junk labels and labels the heads do not know. */
+export function garmentTypeOfLabel(label: string): GarmentType | undefined {
+  const fine = fineIndexOfLabel(label);
+  return fine < 0 || fine === UNSURE_FINE ? undefined : coarseOfFine(fine);
+}
+
 /** Sums a fine distribution per coarse type. */
 export function coarseProbs(fine: ArrayLike<number>): Float32Array {
   const out = new Float32Array(COARSE_TYPES.length);

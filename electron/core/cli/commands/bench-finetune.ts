@@ -25,14 +25,14 @@ import type { ParsedArgs } from '../args.ts';
 import { stringFlag } from '../args.ts';
 import { printResult, progressLine } from '../output.ts';
 import { round } from './eval-embeddings.ts';
+import { garmentTypeOfLabel } from '../../heads/labels.ts';
 
-const TYPE_OF: Record<string, GarmentType> = { 'T-Shirt': 'top', Longsleeve: 'top', Shirt: 'top', Polo: 'top', Pants: 'bottom', Shorts: 'bottom', Skirt: 'bottom', Shoes: 'shoes' };
 const WANT: Partial<Record<GarmentType, number>> = { top: 130, bottom: 100, shoes: 70 };
 
 export async function benchFinetune(args: ParsedArgs): Promise<void> {
   const rng = new Rng(11);
-  const photos = rng.shuffle(loadClothingDataset(stringFlag(args, 'data')).filter((p) => TYPE_OF[p.label]));
-  const chosen = Object.entries(WANT).flatMap(([type, n]) => photos.filter((p) => TYPE_OF[p.label] === type).slice(0, n));
+  const photos = rng.shuffle(loadClothingDataset(stringFlag(args, 'data')));
+  const chosen = Object.entries(WANT).flatMap(([type, n]) => photos.filter((p) => garmentTypeOfLabel(p.label) === type).slice(0, n));
   const { embeddings } = await embedFiles(chosen.map((p) => p.file), { modelPath: path.join(stringFlag(args, 'models', GENERATED_MODELS_DIR), BACKBONE_FILE), onProgress: progressLine('embedding') });
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stylist-bench-finetune-'));
@@ -41,7 +41,7 @@ export async function benchFinetune(args: ParsedArgs): Promise<void> {
   const judgements = new JudgementsRepo(db, items);
   const person = new PeopleRepo(db).create('bench');
   const ids = items.insertBatch(person.id, chosen.flatMap((p, i) => (embeddings[i] ? [{
-    sha256: i.toString(16).padStart(64, '0'), fileName: p.image, ext: 'jpg', width: 1, height: 1, type: TYPE_OF[p.label]!, typeConfidence: 1, tags: [], colors: [], embedding: embeddings[i],
+    sha256: i.toString(16).padStart(64, '0'), fileName: p.image, ext: 'jpg', width: 1, height: 1, type: garmentTypeOfLabel(p.label)!, typeConfidence: 1, tags: [], colors: [], embedding: embeddings[i],
   }] : [])), []);
   const modelDir = stringFlag(args, 'model', SHIPPED_COMPAT_DIR);
   const model = loadModel(modelDir);

@@ -21,13 +21,7 @@ import type { ParsedArgs } from '../args.ts';
 import { stringFlag } from '../args.ts';
 import { printResult } from '../output.ts';
 import { call } from '../../api/call.ts';
-
-/** The kit's labels as garment types (labels that are no garment of an outfit are left out). */
-const LABEL_TYPES: Record<string, GarmentType> = {
-  'T-Shirt': 'top', Longsleeve: 'top', Shirt: 'top', Polo: 'top', Top: 'top', Undershirt: 'top', Blouse: 'top', Body: 'top',
-  Pants: 'bottom', Shorts: 'bottom', Skirt: 'bottom',
-  Shoes: 'shoes', Dress: 'dress', Outwear: 'outerwear', Blazer: 'outerwear', Hoodie: 'outerwear', Hat: 'accessory',
-};
+import { garmentTypeOfLabel } from '../../heads/labels.ts';
 
 export interface LoadBenchOptions {
   /** The kit's clothing dataset folder (images.csv + images/). */
@@ -76,7 +70,7 @@ export interface LoadBenchResult {
 export async function runLoadBench(o: LoadBenchOptions): Promise<LoadBenchResult> {
   const log = o.log ?? (() => {});
   const rng = new Rng(o.seed);
-  const photos = rng.shuffle(loadClothingDataset(o.dataDir).filter((p) => LABEL_TYPES[p.label]));
+  const photos = rng.shuffle(loadClothingDataset(o.dataDir).filter((p) => garmentTypeOfLabel(p.label)));
   if (photos.length < o.realPhotos + 2 * o.importPhotos) throw new Error(`${o.dataDir} has ${photos.length} labelled photos; ${o.realPhotos + 2 * o.importPhotos} are needed`);
   const libraryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stylist-bench-load-'));
   let peakRss = process.memoryUsage().rss;
@@ -234,7 +228,7 @@ async function importReal(core: Core, photos: ClothingPhoto[], log: (m: string) 
   const { jobId } = await call(core, 'import.paths', { personId: person.id, paths: photos.map((p) => p.file) });
   const result = await core.services.imports.get(jobId)!.finished;
   log(`imported ${result.imported} real photos (${result.failed.length} failed)`);
-  const typeOf = new Map(photos.map((p) => [path.basename(p.file), LABEL_TYPES[p.label]!]));
+  const typeOf = new Map(photos.map((p) => [path.basename(p.file), garmentTypeOfLabel(p.label)!]));
   const items = (await call(core, 'items.list', { personId: person.id, limit: 1000 })).items;
   const embeddings = core.services.repo.embeddingsOf(items.map((i) => i.id));
   const out: RealItem[] = [];

@@ -20,7 +20,7 @@ import { BACKBONE_FILE } from '../../core.ts';
 import { GENERATED_MODELS_DIR, REPO_ROOT } from '../../paths.ts';
 import { loadClothingDataset } from '../../datasets/clothing-dataset.ts';
 import { embedFiles } from '../../datasets/embed-files.ts';
-import { CLOTHING_SLOT } from '../../compat/clothing-prior.ts';
+import { slotOfLabel } from '../../compat/clothing-prior.ts';
 import { SHIPPED_COMPAT_DIR, loadModel } from '../../compat/store.ts';
 import type { CompatModel } from '../../compat/model.ts';
 import { Rng } from '../../learning/nn/rng.ts';
@@ -56,7 +56,7 @@ export async function benchSuggest(args: ParsedArgs): Promise<void> {
   });
   const real = new Map<Slot, Float32Array[]>();
   photos.forEach((p, i) => {
-    const slot = CLOTHING_SLOT[p.label];
+    const slot = slotOfLabel(p.label);
     const e = embeddings[i];
     if (slot && e) (real.get(slot) ?? real.set(slot, []).get(slot)!).push(e);
   });
