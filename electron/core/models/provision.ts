@@ -42,6 +42,8 @@ interface Stamp {
   sourceSha256: string;
   labelsSha256: string | null;
   converterVersion: number;
+  /** Side of the square image the model was converted to take (the manifest's input size). */
+  inputSide: number;
   onnxSha256: string;
   convertedAt: string;
 }
@@ -78,7 +80,8 @@ async function provisionModel(repoRoot: string, entry: ModelEntry, lookup: Omit<
     ms: performance.now() - start,
   });
 
-  if (isUpToDate(entry, paths)) {
+  const side = inputSide(entry);
+  if (isUpToDate(entry, paths, side)) {
     log(`${entry.id}: up to date (${path.relative(repoRoot, paths.onnx)})`);
     return done('up-to-date', null);
   }
@@ -95,7 +98,7 @@ async function provisionModel(repoRoot: string, entry: ModelEntry, lookup: Omit<
 
   let onnx: Uint8Array;
   try {
-    onnx = convertTfliteToOnnx(source.bytes);
+    onnx = convertTfliteToOnnx(source.bytes, { inputSide: side });
   } catch (error) {
     throw new ModelProvisioningError(`${entry.id}: converting ${entry.source.file} to ONNX failed: ${(error as Error).message}`, { cause: error });
   }
@@ -110,6 +113,7 @@ async function provisionModel(repoRoot: string, entry: ModelEntry, lookup: Omit<
     sourceSha256: entry.source.sha256,
     labelsSha256: entry.labels?.sha256 ?? null,
     converterVersion: TFLITE_CONVERTER_VERSION,
+    inputSide: side,
     onnxSha256: sha256Hex(onnx),
     convertedAt: new Date().toISOString(),
   };
@@ -130,15 +134,23 @@ async function obtain(entry: ModelEntry, pin: PinnedFile, lookup: PinnedLookup):
   }
 }
 
+/** The manifest's input size is the one place that says the side the converted model takes; the converter takes squares. */
+function inputSide(entry: ModelEntry): number {
+  const [h, w] = entry.input.size;
+  if (h !== w) throw new ModelProvisioningError(`${entry.id}: input size [${h}, ${w}] in the manifest is not square; the converter takes one side`);
+  return h;
+}
+
 /** The generated files exist, match their stamp, and the stamp matches the manifest and this converter. */
-function isUpToDate(entry: ModelEntry, paths: ReturnType<typeof modelPaths>): boolean {
+function isUpToDate(entry: ModelEntry, paths: ReturnType<typeof modelPaths>, side: number): boolean {
   const stamp = readStamp(paths.stamp);
   if (!stamp || !existsSync(paths.onnx)) return false;
   if (
     stamp.modelId !== entry.id ||
     stamp.sourceSha256 !== entry.source.sha256 ||
     stamp.labelsSha256 !== (entry.labels?.sha256 ?? null) ||
-    stamp.converterVersion !== TFLITE_CONVERTER_VERSION
+    stamp.converterVersion !== TFLITE_CONVERTER_VERSION ||
+    stamp.inputSide !== side
   ) {
     return false;
   }

@@ -8,6 +8,7 @@ import { BACKBONE_MODEL_ID, findModel, loadModelManifest, parseModelManifest } f
 import { ModelProvisioningError, provisionModels } from '../../../electron/core/models/provision.ts';
 import type { ProvisionOptions } from '../../../electron/core/models/provision.ts';
 import { TFLITE_CONVERTER_VERSION } from '../../../electron/core/vision/tflite/convert.ts';
+import { readOnnxModelInfo } from '../../../electron/core/onnx/model-info.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const manifestFile = path.join(repoRoot, 'models', 'manifest.json');
@@ -140,5 +141,44 @@ describe('provisionModels', () => {
       const [offline] = await provisionModels({ ...opts, allowDownload: false, fetch: noNetwork });
       expect(offline).toMatchObject({ status: 'converted', sourceFrom: 'cache' });
     });
+  });
+});
+
+/** A copy of the real manifest with another input size. */
+function manifestWithSize(size: [number, number]): string {
+  const json = JSON.parse(readFileSync(manifestFile, 'utf8'));
+  json.models[0].input.size = size;
+  const file = path.join(tempDir('manifest'), 'manifest.json');
+  writeFileSync(file, JSON.stringify(json));
+  return file;
+}
+
+describe('provisioning at the manifest input size', () => {
+  it('refuses a manifest whose input size is not square, before looking for any file', async () => {
+    const opts: ProvisionOptions = { repoRoot: tempDir('repo'), manifestFile: manifestWithSize([288, 224]), mirrorDir: tempDir('empty'), allowDownload: false, fetch: noNetwork };
+    await expect(provisionModels(opts)).rejects.toThrow('input size [288, 224] in the manifest is not square');
+  });
+
+  it.skipIf(!haveKit && !process.env.CI)('converts to the manifest side, stamps it, and converts again when the side changes', async () => {
+    const repo = tempDir('repo');
+    const provision = (file: string) => provisionModels({ repoRoot: repo, manifestFile: file, mirrorDir: kitMirror, allowDownload: false, fetch: noNetwork });
+    const inputDims = (file: string) => readOnnxModelInfo(readFileSync(file)).inputs[0]!.dims;
+    const stampSide = (file: string) => JSON.parse(readFileSync(`${file}.stamp.json`, 'utf8')).inputSide;
+
+    const [at224] = await provision(manifestFile);
+    expect(at224!.status).toBe('converted');
+    expect(inputDims(at224!.onnxPath)).toEqual(['N', 224, 224, 3]);
+    expect(stampSide(at224!.onnxPath)).toBe(224);
+
+    const larger = manifestWithSize([288, 288]);
+    const [at288] = await provision(larger);
+    expect(at288!.status).toBe('converted');
+    expect(inputDims(at288!.onnxPath)).toEqual(['N', 288, 288, 3]);
+    expect(stampSide(at288!.onnxPath)).toBe(288);
+    expect((await provision(larger))[0]!.status).toBe('up-to-date');
+
+    const [back] = await provision(manifestFile);
+    expect(back!.status).toBe('converted');
+    expect(inputDims(back!.onnxPath)).toEqual(['N', 224, 224, 3]);
   });
 });

@@ -107,7 +107,7 @@ describe.skipIf(!haveKit && !process.env.CI)('TFLite MobileNetV2 -> ONNX', () =>
     // The feature map the embedding pools, read out of the same graph as an extra output, and averaged here.
     const { onnx } = onnxProto;
     const model = onnx.ModelProto.decode(onnxModel);
-    const pool = model.graph!.node!.find((n) => n.opType === 'AveragePool' && model.graph!.node!.some((m) => m.opType === 'Flatten' && m.input![0] === n.output![0] && m.output![0] === 'embedding'))!;
+    const pool = model.graph!.node!.find((n) => n.opType === 'GlobalAveragePool' && model.graph!.node!.some((m) => m.opType === 'Flatten' && m.input![0] === n.output![0] && m.output![0] === 'embedding'))!;
     const mapName = pool.input![0]!;
     model.graph!.output!.push(onnx.ValueInfoProto.create({ name: mapName, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } }));
     const withMap = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish(), { executionProviders: ['cpu'] });

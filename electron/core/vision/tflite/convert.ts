@@ -2,15 +2,20 @@
 // outputs, and a third, `centre`: the same pooling over the centre of the last feature map, which the item
 // heads read as a closer look at the garment, for nothing (one pass, not a second one on a centre crop).
 // Weights are dequantized once into float initializers; the graph computes in float.
+// The input side is an option: the features classify garments better at a higher input resolution than
+// the TFLite's own 224 px (a measurement, see EVALUATION.md), and the network is fully convolutional, so
+// only the declared input, the global pool and the centre slice depend on the side. The explicit pads are
+// computed on the TFLite's recorded shapes and checked to be the same at the side asked for.
 import { OnnxGraphBuilder } from '../../onnx/graph-builder.ts';
 import { ConversionContext } from './conversion-context.ts';
-import { NCHW_TO_NHWC, NHWC_TO_NCHW, assertSupportedOperator, convertOperator } from './operators.ts';
+import { NCHW_TO_NHWC, NHWC_TO_NCHW, assertSupportedOperator, convertGlobalAveragePool, convertOperator, operatorWindow } from './operators.ts';
+import { tfPadding } from './padding.ts';
 import { readTfliteModel } from './reader.ts';
-import type { TfliteSubgraph, TfliteTensor } from './reader.ts';
+import type { TfliteOperator, TfliteSubgraph, TfliteTensor } from './reader.ts';
 import { BuiltinOperator, TensorType, tensorTypeName } from './schema.ts';
 
 /** Bumped whenever the produced graph changes, so provisioning knows to convert again. */
-export const TFLITE_CONVERTER_VERSION = 2;
+export const TFLITE_CONVERTER_VERSION = 3;
 
 export const ONNX_INPUT_NAME = 'image';
 export const ONNX_EMBEDDING_OUTPUT = 'embedding';
@@ -18,17 +23,26 @@ export const ONNX_PROBS_OUTPUT = 'probs';
 export const ONNX_CENTRE_OUTPUT = 'centre';
 /**
  * The centre output averages the cells of the last feature map that lie over the central CENTRE_FRACTION of
- * the image (MobileNetV2: the middle 5x5 of 7x7 cells). Chosen on held-out training people (EVALUATION.md).
+ * the image (MobileNetV2: the middle 5x5 of 7x7 cells at 224 px, 7x7 of 9x9 at 288). Chosen on held-out
+ * training people (EVALUATION.md).
  */
 export const CENTRE_FRACTION = 0.7;
 const BATCH = 'N';
 
+export interface ConvertOptions {
+  /**
+   * Side of the square image the graph takes, a positive multiple of the model's total stride (32 for
+   * MobileNetV2). Default: the TFLite input's own size.
+   */
+  inputSide?: number;
+}
+
 /**
- * Input `image`: uint8 [N,H,W,C] exactly as the TFLite model takes it (NHWC RGB 0..255), dequantized
- * inside the graph. Outputs `embedding` float [N,C] (input of the final classifier layer), `probs`
+ * Input `image`: uint8 [N,H,W,C] as the TFLite model takes it (NHWC RGB 0..255) but H = W = inputSide,
+ * dequantized inside the graph. Outputs `embedding` float [N,C] (input of the final classifier layer), `probs`
  * float (the model's output, e.g. [N,1001]) and `centre` float [N,C]. Throws on any operator it cannot translate, naming it.
  */
-export function convertTfliteToOnnx(tfliteBytes: Uint8Array): Uint8Array {
+export function convertTfliteToOnnx(tfliteBytes: Uint8Array, options: ConvertOptions = {}): Uint8Array {
   const model = readTfliteModel(tfliteBytes);
   const graph = model.subgraphs[0];
   if (!graph) throw new Error('TFLite model has no subgraph');
@@ -40,22 +54,56 @@ export function convertTfliteToOnnx(tfliteBytes: Uint8Array): Uint8Array {
   builder.metadata('converter', `desktop-stylist tflite-to-onnx v${TFLITE_CONVERTER_VERSION}`);
   const ctx = new ConversionContext(builder, graph);
 
-  addImageInput(ctx, single(graph.inputs, 'input'));
-  for (const op of graph.operators) convertOperator(ctx, op);
+  const input = single(graph.inputs, 'input');
   const feature = classifierInput(graph);
+  const pool = globalPool(graph, feature);
+  const map = ctx.tensor(pool.inputs[0]!);
+  const atSide = sideScale(ctx, ctx.tensor(input), map, pool, options.inputSide);
+  addImageInput(ctx, input, atSide);
+  for (const op of graph.operators) (op === pool ? convertGlobalAveragePool : convertOperator)(ctx, op);
   addEmbeddingOutput(ctx, feature);
   addProbsOutput(ctx, single(graph.outputs, 'output'));
-  addCentreOutput(ctx, pooledMap(graph, feature));
+  addCentreOutput(ctx, map, atSide);
   return builder.toBytes();
 }
 
+/** Maps a size on the TFLite's own shapes to the same size at the input side asked for. */
+type Scale = (size: number) => number;
+
+/** Validates `inputSide` and returns the scale from the TFLite's shapes to it (identity by default). */
+function sideScale(ctx: ConversionContext, input: TfliteTensor, map: TfliteTensor, pool: TfliteOperator, inputSide: number | undefined): Scale {
+  const [, h, w] = input.shape;
+  if (inputSide === undefined) return (size) => size;
+  if (h !== w) throw new Error(`inputSide ${inputSide}: the model input is ${h}x${w}, not square`);
+  const [, mapH] = map.shape;
+  const stride = h! / mapH!;
+  if (!Number.isInteger(inputSide) || inputSide <= 0 || !Number.isInteger(stride) || inputSide % stride !== 0) {
+    throw new Error(`inputSide ${inputSide} is not a positive multiple of ${stride}, the model's total stride (its ${h}x${w} input gives a ${mapH}x${map.shape[2]} feature map)`);
+  }
+  const atSide: Scale = (size) => (size * inputSide) / h!;
+  // The pads were computed on the TFLite's own shapes (and its recorded output sizes checked there): they
+  // hold at inputSide only if every window before the global pool pads the same there and every map grows
+  // in proportion. After the pool, maps are 1x1 at any side.
+  for (const op of ctx.graph.operators.slice(0, ctx.graph.operators.indexOf(pool))) {
+    const win = operatorWindow(ctx, op);
+    if (!win) continue;
+    const own = tfPadding(win.padding, win.window);
+    const there = tfPadding(win.padding, { ...win.window, inH: atSide(win.window.inH), inW: atSide(win.window.inW) });
+    if (there.pads.join() !== own.pads.join() || there.outH !== atSide(own.outH) || there.outW !== atSide(own.outW)) {
+      throw new Error(`inputSide ${inputSide}: ${op.opName} on ${ctx.tensor(op.inputs[0]!).name} would pad [${there.pads.join(',')}] instead of [${own.pads.join(',')}]`);
+    }
+  }
+  return atSide;
+}
+
 /** The uint8 (or int8/float) NHWC image, dequantized with the input tensor's own scale/zero point, then NCHW. */
-function addImageInput(ctx: ConversionContext, index: number): void {
+function addImageInput(ctx: ConversionContext, index: number, atSide: Scale): void {
   const tensor = ctx.tensor(index);
-  const [, h, w, c] = tensor.shape;
-  if (tensor.shape.length !== 4 || h === undefined || w === undefined || c === undefined) {
+  const [, ownH, ownW, c] = tensor.shape;
+  if (tensor.shape.length !== 4 || ownH === undefined || ownW === undefined || c === undefined) {
     throw new Error(`model input ${tensor.name} is not an NHWC image: [${tensor.shape.join(',')}]`);
   }
+  const [h, w] = [atSide(ownH), atSide(ownW)];
   const { builder } = ctx;
   let nhwc: string;
   if (tensor.type === TensorType.FLOAT32) {
@@ -95,19 +143,19 @@ function addEmbeddingOutput(ctx: ConversionContext, feature: TfliteTensor): void
   ctx.builder.output(ONNX_EMBEDDING_OUTPUT, 'float', [BATCH, c]);
 }
 
-/** The feature map the embedding is the average of: the input of the pooling that produced it. */
-function pooledMap(graph: TfliteSubgraph, feature: TfliteTensor): TfliteTensor {
+/** The pooling that averages the last feature map into the embedding (its input is that map). */
+function globalPool(graph: TfliteSubgraph, feature: TfliteTensor): TfliteOperator {
   const pool = graph.operators.find((op) => op.opcode === BuiltinOperator.AVERAGE_POOL_2D && op.outputs[0] === feature.index);
   const index = pool?.inputs[0];
-  const map = index === undefined ? undefined : graph.tensors[index];
-  if (!map) throw new Error(`classifier input ${feature.name} is not an average pool of a feature map`);
-  return map;
+  if (!pool || index === undefined || !graph.tensors[index]) throw new Error(`classifier input ${feature.name} is not an average pool of a feature map`);
+  return pool;
 }
 
-/** `centre` [N,C]: the mean of the map's cells over the central CENTRE_FRACTION of each side. */
-function addCentreOutput(ctx: ConversionContext, map: TfliteTensor): void {
-  const [, h, w, c] = map.shape;
-  if (map.shape.length !== 4 || h === undefined || w === undefined || c === undefined) throw new Error(`feature map ${map.name} is not NHWC`);
+/** `centre` [N,C]: the mean of the map's cells (at the graph's input side) over the central CENTRE_FRACTION of each side. */
+function addCentreOutput(ctx: ConversionContext, map: TfliteTensor, atSide: Scale): void {
+  const [, ownH, ownW, c] = map.shape;
+  if (map.shape.length !== 4 || ownH === undefined || ownW === undefined || c === undefined) throw new Error(`feature map ${map.name} is not NHWC`);
+  const [h, w] = [atSide(ownH), atSide(ownW)];
   const margin = (side: number) => Math.round((side * (1 - CENTRE_FRACTION)) / 2);
   const { builder } = ctx;
   const int64s = (base: string, values: number[]) => builder.initializer(ctx.fresh(base), [values.length], BigInt64Array.from(values.map(BigInt)));

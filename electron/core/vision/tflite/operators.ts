@@ -3,6 +3,7 @@
 import type { ConversionContext } from './conversion-context.ts';
 import type { TfliteOperator, TfliteOptions, TfliteTensor } from './reader.ts';
 import { tfPadding } from './padding.ts';
+import type { Window2d } from './padding.ts';
 import { Activation, BuiltinOperator, builtinOperatorName } from './schema.ts';
 import { dequantize, intValues, transpose } from './tensor-data.ts';
 
@@ -120,6 +121,35 @@ function convertAveragePool(ctx: ConversionContext, op: TfliteOperator, o: Extra
       count_include_pad: { int: 0 },
     }),
   );
+}
+
+/**
+ * An AVERAGE_POOL_2D whose window is its whole input, as GlobalAveragePool: the same mean over the TFLite's
+ * own map, and still the mean of the whole map when a larger input makes that map larger.
+ */
+export function convertGlobalAveragePool(ctx: ConversionContext, op: TfliteOperator): void {
+  const o = options(op, 'pool2d');
+  const input = ctx.tensor(at(op.inputs, 0));
+  const [, inH, inW, channels] = dims4(input);
+  const window = tfPadding(o.padding, { inH, inW, kernelH: o.filterH, kernelW: o.filterW, strideH: o.strideH, strideW: o.strideW });
+  checkOutputSize(ctx, op, window.outH, window.outW, channels);
+  // a window the size of the map with one output never reaches padding: exactly the mean of every cell
+  if (o.filterH !== inH || o.filterW !== inW || window.outH !== 1 || window.outW !== 1) {
+    throw new Error(`${op.opName} on ${input.name}: a ${o.filterH}x${o.filterW} window over a ${inH}x${inW} map is not a global pool`);
+  }
+  withActivation(ctx, at(op.outputs, 0), o.activation, (out) => ctx.builder.node('GlobalAveragePool', [ctx.value(input.index)], [out]));
+}
+
+/** The sliding window (on the TFLite's own shapes) and padding of a convolution or pooling; null for other operators. */
+export function operatorWindow(ctx: ConversionContext, op: TfliteOperator): { padding: number; window: Window2d } | null {
+  const o = op.options;
+  if (o.kind !== 'conv2d' && o.kind !== 'depthwiseConv2d' && o.kind !== 'pool2d') return null;
+  const [, inH, inW] = dims4(ctx.tensor(at(op.inputs, 0)));
+  const strides = { strideH: o.strideH, strideW: o.strideW };
+  if (o.kind === 'pool2d') return { padding: o.padding, window: { inH, inW, kernelH: o.filterH, kernelW: o.filterW, ...strides } };
+  // conv weights are [out, kh, kw, in], depthwise ones [1, kh, kw, out]
+  const [, kernelH, kernelW] = dims4(ctx.tensor(at(op.inputs, 1)));
+  return { padding: o.padding, window: { inH, inW, kernelH, kernelW, ...strides, dilationH: o.dilationH, dilationW: o.dilationW } };
 }
 
 function convertAdd(ctx: ConversionContext, op: TfliteOperator, o: Extract<TfliteOptions, { kind: 'add' }>): void {
