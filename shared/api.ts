@@ -115,6 +115,8 @@ export const apiSchemas = {
   /** Merges a library zip (a path, or uploaded bytes) into this library; see LibraryImportSummary. */
   'library.import': z.union([z.object({ path: localPath }).strict(), z.object({ file: uploadedFile }).strict()]),
   'library.status': z.object({ jobId: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict(),
+  /** The background description of items by the app's current models after an update (null: none ran). */
+  'library.modelUpdate': z.object({}).strict(),
   'library.cancel': z.object({ jobId: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict(),
 } as const;
 
@@ -279,6 +281,18 @@ export interface LibraryImportSummary {
   backupPath: string;
 }
 
+/**
+ * Items described again after the app's models changed (electron/core/library/redescribe.ts): `done` of
+ * `total`, of which `failed` kept their old description (their original could not be read).
+ */
+export interface ModelUpdateProgress {
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  total: number;
+  done: number;
+  failed: number;
+  error?: string;
+}
+
 /** An export, backup or import of a whole library. */
 export interface LibraryJobProgress {
   jobId: string;
@@ -337,6 +351,7 @@ export interface ApiResults {
   'library.backup': { jobId: string };
   'library.import': { jobId: string };
   'library.status': LibraryJobProgress;
+  'library.modelUpdate': ModelUpdateProgress | null;
   'library.cancel': LibraryJobProgress;
 }
 

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
-import type { AppInfo } from '../../shared/api.ts';
+import type { AppInfo, ModelUpdateProgress } from '../../shared/api.ts';
 import { openDatabase } from './db/database.ts';
 import { ItemsRepo } from './library/items-repo.ts';
 import { PeopleRepo } from './library/people-repo.ts';
@@ -13,6 +13,9 @@ import type { MediaKind } from './library/library-files.ts';
 import { ImportJob } from './library/importer.ts';
 import type { ImportSource } from './library/import-sources.ts';
 import { Backbone } from './vision/backbone.ts';
+import { modelsKeyOf } from './vision/models-key.ts';
+import { locateHeads } from './heads/locate.ts';
+import { RedescribeJob } from './library/redescribe.ts';
 import { createDispatch } from './api/dispatch.ts';
 import type { Dispatch } from './api/dispatch.ts';
 import { createHandlers } from './api/handlers.ts';
@@ -24,6 +27,11 @@ export interface CoreOptions {
   shell: AppInfo['shell'];
   version: string;
   log?: (message: string) => void;
+  /**
+   * Describe again, in the background, the items other models described (library/redescribe.ts). The shells
+   * turn it on; tools and tests that open a library for one task leave it off.
+   */
+  updateDescriptions?: boolean;
 }
 
 export const BACKBONE_FILE = 'mobilenet_v2_imagenet.onnx';
@@ -44,6 +52,10 @@ export interface CoreServices {
   /** Work to finish before the library closes (workers of services the handlers create). */
   onClose(fn: () => Promise<void>): void;
   startImport(personId: number, sources: ImportSource[]): ImportJob;
+  /** The background description of items by the current models, when one ran in this session. */
+  modelUpdate(): ModelUpdateProgress | null;
+  /** Called when items were described again: suggestions and person models built on the old ones are stale. */
+  onDescriptionsChanged(fn: () => void): void;
 }
 
 export interface Core {
@@ -93,6 +105,17 @@ export function openCore(options: CoreOptions): Core {
   };
   const imports = new Map<string, ImportJob>();
   const closers: (() => Promise<void>)[] = [];
+  const descriptionsChanged: (() => void)[] = [];
+  let redescribe: RedescribeJob | null = null;
+  // Only when some item was described by other models is the backbone loaded for it (hashing the model files
+  // is cheap; loading the backbone is not).
+  const startRedescribe = async () => {
+    const expected = await modelsKeyOf(modelPath, locateHeads(modelPath));
+    if (closed || repo.staleItems(expected).length === 0) return;
+    redescribe = new RedescribeJob({ repo, files, backbone: getBackbone, labels, log, onChanged: () => descriptionsChanged.forEach((fn) => fn()) });
+  };
+  let closed = false;
+  if (options.updateDescriptions) void startRedescribe().catch((error: unknown) => log(`could not check the items' models: ${error instanceof Error ? error.message : String(error)}`));
   const services: CoreServices = {
     version: options.version,
     shell: options.shell,
@@ -109,6 +132,8 @@ export function openCore(options: CoreOptions): Core {
       imports.set(job.id, job);
       return job;
     },
+    modelUpdate: () => redescribe?.snapshot() ?? null,
+    onDescriptionsChanged: (fn) => descriptionsChanged.push(fn),
   };
   const dispatch = createDispatch(createHandlers(services), (method, error) => log(`${method} failed: ${error instanceof Error ? error.stack : String(error)}`));
   return {
@@ -125,8 +150,11 @@ export function openCore(options: CoreOptions): Core {
       return existing(files.mediaPath('thumb', sha256)) ?? (PAGE_SHOWN_EXTENSIONS.has(ext) ? original : null);
     },
     async close() {
+      closed = true;
       for (const job of imports.values()) job.cancel();
+      redescribe?.cancel();
       await Promise.allSettled([...imports.values()].map((j) => j.finished));
+      await redescribe?.finished;
       await Promise.allSettled(closers.map((fn) => fn()));
       if (backbone) await (await backbone.catch(() => null))?.close();
       db.close();

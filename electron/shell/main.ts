@@ -75,7 +75,7 @@ async function start(): Promise<void> {
     // Loaded here rather than imported at the top, so a native module that fails to load is reported in
     // the error box like any other failure to open the library.
     const { openCore } = await import('../core/core.ts');
-    opened = openCore({ libraryDir: paths.libraryDir, modelDir: paths.modelDir, shell: 'electron', version: app.getVersion(), log });
+    opened = openCore({ libraryDir: paths.libraryDir, modelDir: paths.modelDir, shell: 'electron', version: app.getVersion(), log, updateDescriptions: true });
   } catch (error) {
     fail(error);
     return;

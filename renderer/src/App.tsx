@@ -4,6 +4,7 @@ import { createClient } from './api/client.ts';
 import { ClientContext, useClient } from './api/context.tsx';
 import { EmptyState } from './components/EmptyState.tsx';
 import { ErrorBanner } from './components/ErrorBanner.tsx';
+import { ModelUpdateNote } from './components/ModelUpdateNote.tsx';
 import { Icon } from './components/Icon.tsx';
 import { PersonSwitcher } from './components/PersonSwitcher.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
@@ -211,12 +212,15 @@ function Shell({ importOptions, initialView, pollMs }: Pick<AppProps, 'importOpt
             current={sidebarView}
             onSelect={(view) => navigation.navigate({ view })}
             footer={
-              info ? (
-                <span>
-                  Version {info.version}
-                  {info.provider ? ` · ${info.provider.toUpperCase()}` : ''}
-                </span>
-              ) : null
+              <>
+                <ModelUpdateNote pollMs={pollMs} onDone={bumpLibrary} />
+                {info ? (
+                  <span>
+                    Version {info.version}
+                    {info.provider ? ` · ${info.provider.toUpperCase()}` : ''}
+                  </span>
+                ) : null}
+              </>
             }
           />
           <main className="main" id="main" ref={mainRef} tabIndex={-1}>

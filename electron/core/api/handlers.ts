@@ -30,6 +30,11 @@ export function createHandlers(s: CoreServices): Handlers {
     judgements: (personId) => s.judgements.list(personId),
   });
   s.onClose(() => personal.close());
+  // Items described again by newer models: suggestions and every person's model are rebuilt on the new ones.
+  s.onDescriptionsChanged(() => {
+    void outfits.forgetItems();
+    for (const person of s.people.list({ includeArchived: true })) if (s.judgements.list(person.id).length > 0) personal.schedule(person.id);
+  });
   const styleStatus = (jobId: string) => {
     const status = outfits.status(jobId);
     if (!status) throw new ApiFailure('not_found', `house style job ${jobId} was not found`);
@@ -59,6 +64,7 @@ export function createHandlers(s: CoreServices): Handlers {
   };
   return {
     'app.info': () => ({ version: s.version, shell: s.shell, provider: s.provider(), libraryPath: s.files.root }),
+    'library.modelUpdate': () => s.modelUpdate(),
     'people.list': ({ includeArchived }) => s.people.list({ includeArchived }),
     'people.create': ({ name, kind }) => s.people.create(name, kind),
     'people.rename': ({ personId, name }) => s.people.rename(personId, name),

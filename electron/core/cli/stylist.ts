@@ -89,18 +89,20 @@ async function main(): Promise<void> {
   throw new UsageError(`unknown command: ${args.positionals.slice(0, 2).join(' ')}`);
 }
 
-function openLibrary(args: ParsedArgs, shell: 'browser' = 'browser') {
+/** `window`: the library is opened for the app's window (serve), which keeps its items described by the current models. */
+function openLibrary(args: ParsedArgs, use: 'window' | 'task' = 'task') {
   return openCore({
     libraryDir: stringFlag(args, 'library', defaultLibraryDir()),
     modelDir: stringFlag(args, 'models', GENERATED_MODELS_DIR),
-    shell,
+    shell: 'browser',
     version: pkg.version,
     log: (m) => console.error(`[core] ${m}`),
+    updateDescriptions: use === 'window',
   });
 }
 
 async function serveCommand(args: ParsedArgs): Promise<void> {
-  const core = openLibrary(args);
+  const core = openLibrary(args, 'window');
   const bridge = await startBridge({ core, staticDir: RENDERER_DIST_DIR, port: Number(stringFlag(args, 'port', '0')) });
   console.log(`Library: ${core.services.files.root}`);
   console.log(`The stylist is running in your browser at:\n\n  ${bridge.pageUrl}\n`);

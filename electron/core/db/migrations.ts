@@ -158,6 +158,19 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(facetCountsSchema());
     },
   },
+  {
+    version: 5,
+    name: 'the models that described each item',
+    up(db) {
+      db.exec(`
+        -- Which image model and item heads computed the item's embedding, type, fine label and codes (the models
+        -- key, vision/models-key.ts). When the app ships other models, the items with another key are described
+        -- again from their originals, in the background (library/redescribe.ts). NULL: stored before the key was
+        -- recorded, so described once more.
+        ALTER TABLE items ADD COLUMN models TEXT;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

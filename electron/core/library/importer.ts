@@ -8,8 +8,7 @@ import type { ImportProgress } from '../../../shared/api.ts';
 import { COLOR_SAMPLE_SIDE, decodeImage } from '../vision/decode.ts';
 import type { DecodedImage } from '../vision/decode.ts';
 import type { Backbone } from '../vision/backbone.ts';
-import { readImagenet } from '../vision/imagenet-tags.ts';
-import { readHeads } from '../heads/predict.ts';
+import { describeOutput } from './describe.ts';
 import { dominantColors } from '../vision/colors.ts';
 import type { NamedColor } from '../vision/colors.ts';
 import { runBatchPipeline } from '../vision/batch-pipeline.ts';
@@ -42,6 +41,8 @@ interface Decoded {
 interface Embedded {
   batch: Decoded[];
   output: BackboneOutput | null;
+  /** The models that gave the output (models-key.ts). */
+  models: string | null;
 }
 
 export class ImportJob {
@@ -125,16 +126,17 @@ export class ImportJob {
   }
 
   private async embed(batch: Decoded[]): Promise<Embedded> {
-    if (batch.length === 0) return { batch, output: null };
+    if (batch.length === 0) return { batch, output: null, models: null };
     const backbone = await this.deps.backbone();
-    return { batch, output: await backbone.embed(batch.map((d) => d.image.modelInput), { heads: true }) };
+    return { batch, output: await backbone.embed(batch.map((d) => d.image.modelInput), { heads: true }), models: backbone.modelsKey };
   }
 
-  private async store({ batch, output }: Embedded): Promise<void> {
+  private async store(embedded: Embedded): Promise<void> {
     // By now the threads of decoding and inference have started: they yield the cores to the main thread.
     lowerBackgroundThreads();
+    const { batch, output } = embedded;
     if (!output) return;
-    const items = await Promise.all(batch.map((d, i) => this.storeWork.run(() => this.describe(d, output, i))));
+    const items = await Promise.all(batch.map((d, i) => this.storeWork.run(() => this.describe(d, { ...embedded, output }, i))));
     // Files first, row last: a row never points at a file that is not there. Written off the main thread (each
     // is fsynced); a photo whose files cannot be written (a full disk) fails alone.
     const stored = await Promise.all(batch.map((d, i) => this.storeFiles(d, items[i]!.ext)));
@@ -151,26 +153,17 @@ export class ImportJob {
   }
 
   /** The item row for photo i of a batch, from its decoded photo and the model's outputs. */
-  private describe(d: Decoded, output: BackboneOutput, i: number): NewItem {
-    const reading = readImagenet(output.probs[i]!, this.deps.labels);
-    // The trained heads decide the type and give the code; the ImageNet prior only stands in without them.
-    const predicted = output.heads ? readHeads(output.heads[i]!) : null;
-    const ext = extensionFor(d);
+  private describe(d: Decoded, { output, models }: Embedded & { output: BackboneOutput }, i: number): NewItem {
     return {
+      ...describeOutput(output, i, this.deps.labels),
       sha256: d.sha256,
       fileName: path.basename(d.source.name).slice(0, 255),
-      ext,
+      ext: extensionFor(d),
       width: d.image.width,
       height: d.image.height,
-      type: predicted?.type ?? reading.type,
-      typeConfidence: predicted?.typeConfidence ?? reading.confidence,
-      fineLabel: predicted?.fineLabel ?? null,
-      fineConfidence: predicted?.fineConfidence ?? null,
-      code: predicted?.code ?? null,
-      codes: predicted?.codes ?? null,
-      tags: reading.tags,
       colors: d.colors,
       embedding: output.embeddings[i]!,
+      models,
     };
   }
 

@@ -4,6 +4,7 @@ import type { ArchiveReason, GarmentType, Item, ItemCounts, ItemsCursor, Judgeme
 import { GARMENT_TYPES } from '../../../shared/api.ts';
 import { CodeIndex } from '../heads/hamming.ts';
 import { FloatIndex } from '../heads/float-scan.ts';
+import { codeForType } from '../heads/predict.ts';
 
 export interface NewItem {
   sha256: string;
@@ -23,6 +24,28 @@ export interface NewItem {
   tags: Item['tags'];
   colors: Item['colors'];
   embedding: Float32Array;
+  /** The models that described it (vision/models-key.ts); null when not known. */
+  models?: string | null;
+}
+
+/** What the app's current models say of an item already stored (library/redescribe.ts). */
+export interface Redescription {
+  id: number;
+  embedding: Float32Array;
+  /** The predicted type; a type a person set is kept. */
+  type: GarmentType;
+  typeConfidence: number;
+  fineLabel: string | null;
+  fineConfidence: number | null;
+  codes: Uint8Array | null;
+  models: string;
+}
+
+/** An item to describe again: where its original is. */
+export interface StaleItem {
+  id: number;
+  sha256: string;
+  ext: string;
 }
 
 interface ItemRow {
@@ -163,8 +186,8 @@ export class ItemsRepo {
   /** Inserts a batch of new items (with their embeddings) and adds them (and already known ones) to a wardrobe, in one transaction. */
   insertBatch(personId: number, items: NewItem[], knownItemIds: number[]): number[] {
     const insert = this.db.prepare(`
-      INSERT INTO items (sha256, file_name, ext, width, height, type, type_confidence, type_source, tags_json, colors_json, fine_label, fine_confidence, code, codes)
-      VALUES (@sha256, @fileName, @ext, @width, @height, @type, @typeConfidence, 'predicted', @tags, @colors, @fineLabel, @fineConfidence, @code, @codes)
+      INSERT INTO items (sha256, file_name, ext, width, height, type, type_confidence, type_source, tags_json, colors_json, fine_label, fine_confidence, code, codes, models)
+      VALUES (@sha256, @fileName, @ext, @width, @height, @type, @typeConfidence, 'predicted', @tags, @colors, @fineLabel, @fineConfidence, @code, @codes, @models)
       ON CONFLICT (sha256) DO UPDATE SET sha256 = excluded.sha256
       RETURNING id`);
     // An item already known keeps the embedding it has.
@@ -186,12 +209,52 @@ export class ItemsRepo {
           fineConfidence: it.fineConfidence ?? null,
           code: it.code ? Buffer.from(it.code) : null,
           codes: it.codes ? Buffer.from(it.codes) : null,
+          models: it.models ?? null,
         }) as { id: number };
         embed.run(id, embeddingToBlob(it.embedding));
         return id;
       });
       for (const id of [...ids, ...knownItemIds]) own.run(personId, id);
       return ids;
+    })();
+  }
+
+  /** Items described by other models than these (or by unknown ones), in id order. */
+  staleItems(models: string): StaleItem[] {
+    return this.db.prepare('SELECT id, sha256, ext FROM items WHERE models IS NOT ? ORDER BY id').all(models) as StaleItem[];
+  }
+
+  /**
+   * Stores what the current models say of items, in one transaction: the embedding, the codes, the predicted type
+   * and fine label. A type a person set stays, with the code of that type; the fine label stays only if it is of
+   * that type (as setType does).
+   */
+  redescribe(items: readonly Redescription[]): void {
+    const current = this.db.prepare('SELECT type, type_source AS source FROM items WHERE id = ?');
+    const update = this.db.prepare(`
+      UPDATE items SET type = @type, type_confidence = @typeConfidence, fine_label = @fineLabel, fine_confidence = @fineConfidence,
+        code = @code, codes = @codes, models = @models
+      WHERE id = @id`);
+    const embed = this.db.prepare('UPDATE item_embeddings SET embedding = ? WHERE item_id = ?');
+    this.db.transaction(() => {
+      for (const it of items) {
+        const row = current.get(it.id) as { type: GarmentType; source: Item['typeSource'] } | undefined;
+        if (!row) continue; // removed meanwhile
+        const kept = row.source === 'user';
+        const type = kept ? row.type : it.type;
+        const fineApplies = type === it.type;
+        update.run({
+          id: it.id,
+          type,
+          typeConfidence: kept ? 1 : it.typeConfidence,
+          fineLabel: fineApplies ? it.fineLabel : null,
+          fineConfidence: fineApplies ? it.fineConfidence : null,
+          code: it.codes ? Buffer.from(codeForType(it.codes, type)) : null,
+          codes: it.codes ? Buffer.from(it.codes) : null,
+          models: it.models,
+        });
+        embed.run(embeddingToBlob(it.embedding), it.id);
+      }
     })();
   }
 

@@ -98,6 +98,18 @@ export class OutfitService {
     await this.searchWorker.close();
   }
 
+  /**
+   * Items were described again by newer models (library/redescribe.ts): every engine, index and answer built on
+   * their old embeddings goes, here and in the worker (the next request starts a new one).
+   */
+  async forgetItems(): Promise<void> {
+    this.engine = null;
+    this.stamp = '';
+    this.personalEngines.clear();
+    this.workerWardrobes.clear();
+    await this.searchWorker.close();
+  }
+
   /** The engine over the library's current model (a changed house style is picked up here). */
   current(): OutfitEngine {
     const { dir, source } = modelDirFor(this.libraryRoot, this.shippedDir);

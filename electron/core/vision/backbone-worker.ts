@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import { HeadsSession } from '../heads/runtime.ts';
+import { modelsKeyOf } from './models-key.ts';
 
 export interface BackboneWorkerData {
   modelPath: string;
@@ -13,6 +14,8 @@ export interface BackboneWorkerData {
   threads: number;
   /** The item heads' ONNX file, or null to run the backbone alone. */
   headsPath: string | null;
+  /** The side of the square input images (decode.ts, MODEL_INPUT_SIZE). */
+  side: number;
 }
 /** `batch` holds `count` images; `heads`: run the item heads too (when loaded). */
 export type BackboneRequest = { id: number; batch: Uint8Array; count: number; heads: boolean };
@@ -22,12 +25,11 @@ export type BackboneResponse =
   | { id: number; ok: true; embeddings: Float32Array; centres: Float32Array; probs: Float32Array; heads: HeadsBatch | null }
   | { id: number; ok: false; error: string };
 export type BackboneReady =
-  | { ready: true; provider: string; embeddingDim: number; classes: number; heads: boolean; headsError: string | null }
+  | { ready: true; provider: string; embeddingDim: number; classes: number; heads: boolean; headsError: string | null; modelsKey: string }
   | { ready: false; error: string };
 
-const { modelPath, providers, threads, headsPath } = workerData as BackboneWorkerData;
+const { modelPath, providers, threads, headsPath, side: SIDE } = workerData as BackboneWorkerData;
 const port = parentPort!;
-const SIDE = 224;
 
 async function openSession(): Promise<{ session: ort.InferenceSession; provider: string }> {
   const errors: string[] = [];
@@ -70,7 +72,9 @@ try {
       heads = null;
     }
   }
-  port.postMessage({ ready: true, provider, embeddingDim, classes, heads: heads !== null, headsError } satisfies BackboneReady);
+  // The models that will describe the photos: heads that did not load do not count (models-key.ts).
+  const modelsKey = await modelsKeyOf(modelPath, heads ? headsPath : null);
+  port.postMessage({ ready: true, provider, embeddingDim, classes, heads: heads !== null, headsError, modelsKey } satisfies BackboneReady);
   let queue: Promise<void> = Promise.resolve();
   port.on('message', (req: BackboneRequest) => {
     queue = queue.then(() => answer(req));

@@ -1,4 +1,4 @@
-// The image backbone as the rest of the core sees it: embed a batch of 224x224 RGB images, off the main
+// The image backbone as the rest of the core sees it: embed a batch of square RGB images, off the main
 // thread. Loaded lazily on first use; one request in flight per batch, answered in order of ids.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -36,6 +36,8 @@ export class Backbone {
   readonly heads: boolean;
   /** Why the heads did not load, when they were asked for and failed. */
   readonly headsError: string | null;
+  /** Which models describe the photos (models-key.ts): stored with each item. */
+  readonly modelsKey: string;
   private readonly worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: BackboneOutput) => void; reject: (e: Error) => void; count: number }>();
@@ -47,6 +49,7 @@ export class Backbone {
     this.classes = ready.classes;
     this.heads = ready.heads;
     this.headsError = ready.headsError;
+    this.modelsKey = ready.modelsKey;
     worker.on('message', (msg: BackboneResponse) => this.settle(msg));
     worker.on('error', (error) => this.failAll(error));
     worker.on('exit', (code) => this.failAll(new Error(`the backbone worker stopped (exit code ${code})`)));
@@ -58,6 +61,7 @@ export class Backbone {
       providers: options.providers ?? preferredProviders(),
       threads: options.threads ?? Math.max(1, os.availableParallelism()),
       headsPath: options.headsPath === undefined ? locateHeads(options.modelPath) : options.headsPath,
+      side: MODEL_INPUT_SIZE,
     };
     const worker = new Worker(siblingModule(import.meta.url, 'backbone-worker'), { workerData: data });
     const ready = await new Promise<BackboneReady>((resolve, reject) => {

@@ -103,3 +103,27 @@ describe('navigation', () => {
     expect(wardrobe.getAttribute('aria-current')).toBeNull();
   });
 });
+
+describe('garments updated for new image models', () => {
+  it('shows the background update with its progress, then what it could not update, and reloads the wardrobe', async () => {
+    let polls = 0;
+    const api = createFakeApi({
+      'people.list': () => [ANNA],
+      'library.modelUpdate': () =>
+        ++polls < 3 ? { state: 'running', total: 120, done: 40 * polls, failed: 0 } : { state: 'done', total: 120, done: 120, failed: 2 },
+    });
+    render(<App api={api} pollMs={5} />);
+    const bar = await screen.findByRole('progressbar', { name: 'Updating garments for the new image model' });
+    expect(bar.getAttribute('aria-valuemax')).toBe('120');
+    await screen.findByText('2 garments could not be updated for the new image model: their photos could not be read.');
+    expect(screen.queryByRole('progressbar', { name: 'Updating garments for the new image model' })).toBeNull();
+    await waitFor(() => expect(api.callsTo('items.list').length).toBeGreaterThanOrEqual(2));
+  });
+
+  it('shows nothing when no update ran', async () => {
+    const api = createFakeApi({ 'people.list': () => [ANNA], 'library.modelUpdate': () => null });
+    render(<App api={api} pollMs={5} />);
+    await waitFor(() => expect(api.callsTo('library.modelUpdate')).toHaveLength(1));
+    expect(screen.queryByText(/image model/)).toBeNull();
+  });
+});
