@@ -52,6 +52,8 @@ export interface CoreServices {
   /** Work to finish before the library closes (workers of services the handlers create). */
   onClose(fn: () => Promise<void>): void;
   startImport(personId: number, sources: ImportSource[]): ImportJob;
+  /** Starts describing again the items other models described (null: there are none, or it already runs). */
+  startModelUpdate(): Promise<RedescribeJob | null>;
   /** The background description of items by the current models, when one ran in this session. */
   modelUpdate(): ModelUpdateProgress | null;
   /** Called when items were described again: suggestions and person models built on the old ones are stale. */
@@ -107,15 +109,16 @@ export function openCore(options: CoreOptions): Core {
   const closers: (() => Promise<void>)[] = [];
   const descriptionsChanged: (() => void)[] = [];
   let redescribe: RedescribeJob | null = null;
+  let closed = false;
   // Only when some item was described by other models is the backbone loaded for it (hashing the model files
   // is cheap; loading the backbone is not).
-  const startRedescribe = async () => {
+  const startModelUpdate = async (): Promise<RedescribeJob | null> => {
     const expected = await modelsKeyOf(modelPath, locateHeads(modelPath));
-    if (closed || repo.staleItems(expected).length === 0) return;
+    if (closed || redescribe?.snapshot().state === 'running' || repo.staleItems(expected).length === 0) return null;
     redescribe = new RedescribeJob({ repo, files, backbone: getBackbone, labels, log, onChanged: () => descriptionsChanged.forEach((fn) => fn()) });
+    return redescribe;
   };
-  let closed = false;
-  if (options.updateDescriptions) void startRedescribe().catch((error: unknown) => log(`could not check the items' models: ${error instanceof Error ? error.message : String(error)}`));
+  if (options.updateDescriptions) void startModelUpdate().catch((error: unknown) => log(`could not check the items' models: ${error instanceof Error ? error.message : String(error)}`));
   const services: CoreServices = {
     version: options.version,
     shell: options.shell,
@@ -132,6 +135,7 @@ export function openCore(options: CoreOptions): Core {
       imports.set(job.id, job);
       return job;
     },
+    startModelUpdate,
     modelUpdate: () => redescribe?.snapshot() ?? null,
     onDescriptionsChanged: (fn) => descriptionsChanged.push(fn),
   };

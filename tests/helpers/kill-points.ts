@@ -3,6 +3,7 @@
 // kill point (training, export) is one more entry in KILL_SCENARIOS: what the child does, which moments it
 // marks (a file written, a commit about to happen), and what must hold afterwards.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,9 +124,55 @@ export const KILL_SCENARIOS: Record<string, KillScenario> = {
       return problems;
     },
   },
+  /**
+   * The library's items as other models left them (another key, each holding another item's embedding) are
+   * described again by the current ones. After a kill every item is wholly old (the other key and embedding)
+   * or wholly new (the current key and the embedding its photo gives), never a mix; the job started again
+   * at the next open finishes the rest.
+   */
+  redescribe: {
+    async run(core, params, go, mark) {
+      const db = core.services.db;
+      const rows = db.prepare('SELECT item_id AS id, embedding FROM item_embeddings ORDER BY item_id').all() as { id: number; embedding: Buffer }[];
+      const hash = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+      const items = rows.map((r, i) => ({ id: r.id, fresh: hash(r.embedding), old: hash(rows[(i + 1) % rows.length]!.embedding) }));
+      db.transaction(() => {
+        rows.forEach((r, i) => db.prepare('UPDATE item_embeddings SET embedding = ? WHERE item_id = ?').run(rows[(i + 1) % rows.length]!.embedding, r.id));
+        db.prepare(`UPDATE items SET models = '${OTHER_MODELS}'`).run();
+      })();
+      const { repo } = core.services;
+      const store = repo.redescribe.bind(repo);
+      repo.redescribe = (...args) => (mark('commit'), store(...args));
+      go({ items, person: params.person });
+      const job = await core.services.startModelUpdate();
+      const result = await job!.finished;
+      if (result.state !== 'done' || result.failed) throw new Error(`the model update ended ${result.state} with ${result.failed} failed`);
+    },
+    async check(core, info) {
+      const key = core.services.db.prepare('SELECT models FROM items WHERE models IS NOT ?').pluck().all(OTHER_MODELS) as string[];
+      const now = new Map((core.services.db.prepare('SELECT i.id, i.models, e.embedding FROM items i JOIN item_embeddings e ON e.item_id = i.id').all() as { id: number; models: string; embedding: Buffer }[]).map((r) => [r.id, r]));
+      const problems: string[] = [];
+      if (new Set(key).size > 1) problems.push(`items carry ${new Set(key).size} different current keys`);
+      for (const item of info.items as { id: number; fresh: string; old: string }[]) {
+        const row = now.get(item.id);
+        const embedding = row ? createHash('sha256').update(row.embedding).digest('hex') : 'missing';
+        const whole = row?.models === OTHER_MODELS ? embedding === item.old : embedding === item.fresh;
+        if (!whole) problems.push(`item ${item.id} is half described: key ${row?.models}, embedding neither its old nor its new one`);
+      }
+      // Started again, the update describes the rest.
+      const rest = await core.services.startModelUpdate();
+      if (rest && (await rest.finished).state !== 'done') problems.push('the update did not finish after the restart');
+      const after = core.services.db.prepare('SELECT i.models, e.embedding FROM items i JOIN item_embeddings e ON e.item_id = i.id').all() as { models: string; embedding: Buffer }[];
+      const fresh = new Set((info.items as { fresh: string }[]).map((i) => i.fresh));
+      if (after.some((r) => r.models === OTHER_MODELS || !fresh.has(createHash('sha256').update(r.embedding).digest('hex')))) problems.push('items left undescribed after the restart');
+      return problems;
+    },
+  },
 };
 
 const SLOT_TYPES = new Set(['top', 'bottom', 'shoes', 'dress', 'outerwear']);
+/** The key of models the app does not have. */
+const OTHER_MODELS = 'backbone:0000000000000000 heads:none';
 
 /** Every judgement the child listed when its kill window opened is still there, unchanged. */
 async function judgementsKept(core: Core, info: KillInfo): Promise<string[]> {

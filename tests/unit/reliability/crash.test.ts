@@ -17,6 +17,7 @@ import { libraryProblems } from '../../helpers/library-check.ts';
 const KILL_POINTS = Number(process.env.STYLIST_KILL_POINTS ?? 50);
 const EXPORT_KILL_POINTS = Number(process.env.STYLIST_EXPORT_KILL_POINTS ?? 8);
 const FINETUNE_KILL_POINTS = Number(process.env.STYLIST_FINETUNE_KILL_POINTS ?? 8);
+const REDESCRIBE_KILL_POINTS = Number(process.env.STYLIST_REDESCRIBE_KILL_POINTS ?? 8);
 const LANES = Number(process.env.STYLIST_KILL_LANES ?? 2);
 const SEED = 6006;
 const PREPARED_ITEMS = 16;
@@ -74,7 +75,7 @@ afterAll(() => {
   for (const dir of [prepared, ...made]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('SIGKILL during import, export and fine-tuning', () => {
+describe('SIGKILL during import, export, fine-tuning and a model update', () => {
   // Generous limits: about 90 s on this machine at a load of 6, twice that when it is shared more.
   it(`leaves a whole library at ${KILL_POINTS} random kill points`, { timeout: 400_000 }, async () => {
     // Calibration: the same import, not killed (as many at once as there are lanes), tells how long the
@@ -153,6 +154,27 @@ describe('SIGKILL during import, export and fine-tuning', () => {
         `${killed} killed mid-run; every stored version loads, the one in use among them, every earlier judgement kept`,
     );
     expect(killed).toBeGreaterThan(FINETUNE_KILL_POINTS / 2);
+  });
+
+  it(`describing items again for new models, killed at ${REDESCRIBE_KILL_POINTS} points, leaves each item wholly old or new, and finishes after the restart`, { timeout: 180_000 }, async () => {
+    const update = { person: 'Ann' };
+    const calibrationDir = copyOfPrepared();
+    const calibration = await runKillPoint('redescribe', calibrationDir, update, null);
+    expect(calibration.marks).toContain('commit');
+    expect((await problemsAfterKill('redescribe', calibrationDir, calibration.info)).problems).toEqual([]);
+    const runs = await inLanes(killPoints(new Rng(SEED + 4), calibration, REDESCRIBE_KILL_POINTS), async (at, i) => {
+      const dir = copyOfPrepared();
+      const run = await runKillPoint('redescribe', dir, update, at);
+      expect((await problemsAfterKill('redescribe', dir, run.info)).problems, `model update kill point ${i} (${JSON.stringify(at)})`).toEqual([]);
+      fs.rmSync(dir, { recursive: true, force: true });
+      return run;
+    });
+    const killed = runs.filter((r) => r.killed).length;
+    console.log(
+      `[reliability] crash: ${REDESCRIBE_KILL_POINTS} kill points tried while ${PREPARED_ITEMS} items were described again for new models (${Math.round(calibration.ms)} ms, ` +
+        `${calibration.marks.length} batch commits); ${killed} killed mid-run; every item wholly old or new, all new after the restart`,
+    );
+    expect(killed).toBeGreaterThan(REDESCRIBE_KILL_POINTS / 2);
   });
 
   it('a killed import can be run again to completion after the restart', { timeout: 60_000 }, async () => {
