@@ -4,13 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCore } from '../../../electron/core/core.ts';
 import type { Core } from '../../../electron/core/core.ts';
 import type { ApiInput, ApiMethod, ApiResults, GarmentType } from '../../../shared/api.ts';
-import { Rng } from '../../../electron/core/learning/nn/rng.ts';
-import { MODEL_DIR, requireModel, tempDir } from '../../helpers/kit.ts';
-import { call as callApi } from '../../helpers/api-call.ts';
+import { MODEL_DIR, clothingPhotos, requireModel, tempDir } from '../../helpers/kit.ts';
+import { call as callApi, waitForImport } from '../../helpers/api-call.ts';
 
 let core: Core;
 let personId: number;
-const tops: number[] = [];
 
 const call = <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiResults[M]> => callApi(core, method, input);
 
@@ -18,13 +16,16 @@ beforeAll(async () => {
   requireModel();
   core = openCore({ libraryDir: tempDir(), modelDir: MODEL_DIR, shell: 'browser', version: 'test' });
   personId = (await call('people.create', { name: 'Ann' })).id;
-  const rng = new Rng(4);
-  const types: GarmentType[] = [...Array(6).fill('top'), ...Array(5).fill('bottom'), ...Array(4).fill('shoes')];
-  const ids = core.services.repo.insertBatch(personId, types.map((type, n) => ({
-    sha256: n.toString(16).padStart(64, '0'), fileName: `${n}.jpg`, ext: 'jpg', width: 1, height: 1, type, typeConfidence: 1, tags: [], colors: [],
-    embedding: Float32Array.from({ length: 1280 }, () => Math.abs(rng.normal())),
-  })), []);
-  tops.push(...ids.slice(0, 6));
+  // A small real wardrobe: photos of the kit's test people, typed as their labels say.
+  const wanted: [string, GarmentType, number][] = [['T-Shirt', 'top', 6], ['Pants', 'bottom', 5], ['Shoes', 'shoes', 4]];
+  const photos = clothingPhotos().filter((p) => p.senderId % 5 === 0);
+  const chosen = wanted.flatMap(([label, type, n]) => photos.filter((p) => p.label === label).slice(0, n).map((p) => ({ file: p.file, type })));
+  await waitForImport(core, (await call('import.paths', { personId, paths: chosen.map((c) => c.file) })).jobId);
+  const items = (await call('items.list', { personId, limit: 100 })).items;
+  for (const c of chosen) {
+    const item = items.find((i) => c.file.endsWith(i.fileName))!;
+    if (item.type !== c.type) await call('items.setType', { itemId: item.id, type: c.type });
+  }
 });
 afterAll(async () => {
   await core?.close();
