@@ -9,6 +9,7 @@ import { ModelProvisioningError, provisionModels } from '../../../electron/core/
 import type { ProvisionOptions } from '../../../electron/core/models/provision.ts';
 import { TFLITE_CONVERTER_VERSION } from '../../../electron/core/vision/tflite/convert.ts';
 import { readOnnxModelInfo } from '../../../electron/core/onnx/model-info.ts';
+import { MODEL_INPUT_SIZE } from '../../../electron/core/vision/decode.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const manifestFile = path.join(repoRoot, 'models', 'manifest.json');
@@ -44,7 +45,8 @@ describe('model manifest', () => {
   it('describes the MobileNetV2 backbone', () => {
     const entry = findModel(loadModelManifest(manifestFile), BACKBONE_MODEL_ID);
     expect(entry.source).toMatchObject({ file: SOURCE, sha256: '7aad0c74c5e3c06e5eb3c827e13304fdd68a83da6087d92ee169c24ff9fd4776' });
-    expect(entry.input).toEqual({ name: 'image', dtype: 'uint8', layout: 'NHWC', size: [224, 224], range: [0, 255], resize: 'fill' });
+    // The side the app decodes photos to (decode.ts) is the side the model is converted for.
+    expect(entry.input).toEqual({ name: 'image', dtype: 'uint8', layout: 'NHWC', size: [MODEL_INPUT_SIZE, MODEL_INPUT_SIZE], range: [0, 255], resize: 'fill' });
     expect(entry.dims).toEqual({ embedding: 1280, probs: 1001 });
     expect(entry.output).toBe('models/generated/mobilenet_v2_imagenet.onnx');
   });
@@ -165,7 +167,8 @@ describe('provisioning at the manifest input size', () => {
     const inputDims = (file: string) => readOnnxModelInfo(readFileSync(file)).inputs[0]!.dims;
     const stampSide = (file: string) => JSON.parse(readFileSync(`${file}.stamp.json`, 'utf8')).inputSide;
 
-    const [at224] = await provision(manifestFile);
+    const own = manifestWithSize([224, 224]);
+    const [at224] = await provision(own);
     expect(at224!.status).toBe('converted');
     expect(inputDims(at224!.onnxPath)).toEqual(['N', 224, 224, 3]);
     expect(stampSide(at224!.onnxPath)).toBe(224);
@@ -177,7 +180,7 @@ describe('provisioning at the manifest input size', () => {
     expect(stampSide(at288!.onnxPath)).toBe(288);
     expect((await provision(larger))[0]!.status).toBe('up-to-date');
 
-    const [back] = await provision(manifestFile);
+    const [back] = await provision(own);
     expect(back!.status).toBe('converted');
     expect(inputDims(back!.onnxPath)).toEqual(['N', 224, 224, 3]);
   });

@@ -24,17 +24,32 @@ describe('decodeImage outputs', () => {
     expect(await makeThumbnail(jpeg)).toBeNull();
   });
 
+  // Straight from the file and from decoded pixels, libvips resamples along two paths that round a few values
+  // differently at 320 px (at 224 they were bit-identical): at most 2 levels, well under 1% of the values.
+  const nearlyEqual = (a: Buffer, b: Buffer) => {
+    expect(a.length).toBe(b.length);
+    let differ = 0;
+    for (let i = 0; i < a.length; i++) {
+      const d = Math.abs(a[i]! - b[i]!);
+      expect(d).toBeLessThanOrEqual(2);
+      if (d) differ++;
+    }
+    expect(differ / a.length).toBeLessThan(0.01);
+  };
+
   it('gives the model input of a full decode whichever way it reads the photo (straight from the file or from decoded pixels)', async () => {
     const pixels = await sharp(jpeg).raw().toBuffer({ resolveWithObject: true });
     const fromPixels = await sharp(pixels.data, { raw: pixels.info }).resize(MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, { fit: 'fill' }).raw().toBuffer();
-    expect(Buffer.compare((await decodeImage(jpeg)).modelInput, fromPixels)).toBe(0);
+    nearlyEqual((await decodeImage(jpeg)).modelInput, fromPixels);
     // Over the size limit for its own thumbnail: decoded once, both outputs from those pixels.
     const heavy = await sharp(jpeg).png().toBuffer();
     const heavyPixels = await sharp(heavy).raw().toBuffer({ resolveWithObject: true });
     const d = await decodeImage(heavy);
     expect(d.thumbnail).not.toBeNull();
     const heavyFromPixels = await sharp(heavyPixels.data, { raw: heavyPixels.info }).resize(MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, { fit: 'fill' }).raw().toBuffer();
-    expect(Buffer.compare(d.modelInput, heavyFromPixels)).toBe(0);
+    nearlyEqual(d.modelInput, heavyFromPixels);
+    // decodeModelInput reads it the same way, so the bytes are exactly those of the import.
+    expect(Buffer.compare(d.modelInput, await decodeModelInput(heavy))).toBe(0);
   });
 
   it.each([
@@ -55,7 +70,7 @@ describe('decodeImage outputs', () => {
     expect([made.format, made.width, made.height]).toEqual(['webp', thumb.width, thumb.height]);
   });
 
-  it('makes the colour sample from the model input: each pixel the mean of a 7x7 block', async () => {
+  it('makes the colour sample from the model input: each pixel the mean of its block (MODEL_INPUT_SIZE / COLOR_SAMPLE_SIDE a side)', async () => {
     const d = await decodeImage(jpeg);
     const block = MODEL_INPUT_SIZE / COLOR_SAMPLE_SIDE;
     for (const [sy, sx] of [[0, 0], [13, 21], [COLOR_SAMPLE_SIDE - 1, COLOR_SAMPLE_SIDE - 1]] as const) {
