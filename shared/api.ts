@@ -212,6 +212,8 @@ export interface OutfitModelInfo {
   id: string;
   trainedOn: string;
   createdAt: string;
+  /** The library's house style was taught with another image model: the shipped model serves until it is taught again. */
+  houseStyleOutdated: boolean;
 }
 
 /** A person's model: 'updating' while a fine-tune is scheduled or running. */

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadLookbookData } from './lookbook-data.ts';
+import { fileSha256 } from '../vision/models-key.ts';
 import { saveModel } from './store.ts';
 import { trainCompat } from './train.ts';
 import type { TrainCompatOptions, TrainReport } from './train.ts';
@@ -49,7 +50,8 @@ export async function teachHouseStyle(options: TeachOptions): Promise<TeachResul
   if (options.shouldStop?.()) throw new Error('cancelled');
   const { model, report } = trainCompat(data.items, data.outfits, {
     ...options.train,
-    meta: { trainedOn: `lookbook ${path.basename(data.dir)} (${data.outfits.length} outfits)`, lookbookOutfits: data.outfits.length },
+    // The backbone whose features it learns: with another one, the app no longer uses it (store.ts, modelDirFor).
+    meta: { trainedOn: `lookbook ${path.basename(data.dir)} (${data.outfits.length} outfits)`, lookbookOutfits: data.outfits.length, backboneSha256: await fileSha256(options.backbonePath) },
     shouldStop: options.shouldStop,
     onProgress: (p) => progress({ phase: p.phase === 'done' ? 'saving' : p.phase, done: p.epoch, total: p.maxEpochs, validation: p.validation }),
   });

@@ -98,8 +98,18 @@ export function shippedCompatDir(backboneDir: string): string {
   return SHIPPED_COMPAT_DIR;
 }
 
-/** The model a library uses: its taught house style if there is one, else the shipped model. */
-export function modelDirFor(libraryRoot: string, shippedDir = SHIPPED_COMPAT_DIR): { dir: string; source: 'house-style' | 'shipped' } {
+/**
+ * The model a library uses: its taught house style if there is one, taught on the features of this backbone
+ * (`backboneSha256`, when known), else the shipped model. A house style taught with another backbone reads its
+ * items' features wrongly: it is `outdated`, and the shipped model serves until it is taught again.
+ */
+export function modelDirFor(libraryRoot: string, shippedDir = SHIPPED_COMPAT_DIR, backboneSha256: string | null = null): { dir: string; source: 'house-style' | 'shipped'; outdated: boolean } {
   const house = path.join(libraryRoot, HOUSE_STYLE_DIRNAME);
-  return hasModel(house) ? { dir: house, source: 'house-style' } : { dir: shippedDir, source: 'shipped' };
+  if (!hasModel(house)) return { dir: shippedDir, source: 'shipped', outdated: false };
+  if (backboneSha256 !== null && readMeta(house).backboneSha256 !== backboneSha256) return { dir: shippedDir, source: 'shipped', outdated: true };
+  return { dir: house, source: 'house-style', outdated: false };
+}
+
+function readMeta(dir: string): CompatMeta {
+  return (JSON.parse(fs.readFileSync(path.join(dir, MODEL_JSON), 'utf8')) as ModelFile).meta;
 }

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Item, OutfitModelInfo, OutfitSuggestion, HouseStyleProgress } from '../../../shared/api.ts';
 import { HOUSE_STYLE_DIRNAME, MODEL_JSON, loadModel, modelDirFor, shippedCompatDir } from '../compat/store.ts';
+import { fileSha256 } from '../vision/models-key.ts';
 import { TeachJob } from '../compat/teach-job.ts';
 import { OutfitEngine, usableOf } from './engine.ts';
 import type { IndexOrigin, SearchRequest, SearchResponse } from './search-worker.ts';
@@ -62,6 +63,10 @@ export class OutfitService {
   private engine: OutfitEngine | null = null;
   private source: OutfitModelInfo['source'] = 'shipped';
   private stamp = '';
+  /** The backbone file's sha256, which a house style must have been taught with (null until hashed, or unreadable). */
+  private backboneSha256: string | null = null;
+  private readonly backboneKnown: Promise<void>;
+  private houseStyleOutdated = false;
   readonly jobs = new Map<string, TeachJob>();
   private readonly personalEngines = new Map<string, OutfitEngine>();
   /** Answers kept with the index they came from (here), or with the wardrobe last sent to the worker. */
@@ -92,6 +97,10 @@ export class OutfitService {
     this.exactSearchMaxItems = options.exactSearchMaxItems ?? EXACT_SEARCH_MAX_ITEMS;
     this.workerSearchMinItems = options.workerSearchMinItems ?? WORKER_SEARCH_MIN_ITEMS;
     this.coldWorkerSearchMinItems = options.coldWorkerSearchMinItems ?? COLD_WORKER_SEARCH_MIN_ITEMS;
+    this.backboneKnown = fileSha256(path.join(this.backboneDir, BACKBONE_FILE_NAME)).then(
+      (sha) => void (this.backboneSha256 = sha),
+      () => {},
+    );
   }
 
   async close(): Promise<void> {
@@ -112,7 +121,8 @@ export class OutfitService {
 
   /** The engine over the library's current model (a changed house style is picked up here). */
   current(): OutfitEngine {
-    const { dir, source } = modelDirFor(this.libraryRoot, this.shippedDir);
+    const { dir, source, outdated } = modelDirFor(this.libraryRoot, this.shippedDir, this.backboneSha256);
+    this.houseStyleOutdated = outdated;
     const file = path.join(dir, MODEL_JSON);
     const stat = fs.statSync(file, { throwIfNoEntry: false });
     const stamp = `${dir}:${stat?.mtimeMs ?? 0}:${stat?.size ?? 0}`;
@@ -128,7 +138,7 @@ export class OutfitService {
 
   /** The folder of the model current() serves (the personal fine-tuning worker loads the same one). */
   modelDir(): string {
-    return modelDirFor(this.libraryRoot, this.shippedDir).dir;
+    return modelDirFor(this.libraryRoot, this.shippedDir, this.backboneSha256).dir;
   }
 
   /**
@@ -137,6 +147,7 @@ export class OutfitService {
    * change, the kept answer is served: only the ids and types of the wardrobe and the returned items are read.
    */
   async suggest(wardrobe: OutfitWardrobe, options: SuggestOptions, personal?: PersonalCompat): Promise<OutfitSuggestion[]> {
+    await this.backboneKnown;
     const general = this.current();
     const engine = this.engineFor(general, personal);
     const usable = usableOf(wardrobe.items);
@@ -211,7 +222,7 @@ export class OutfitService {
 
   info(): OutfitModelInfo {
     const model = this.current().currentModel;
-    return { source: this.source, id: model.id, trainedOn: model.meta.trainedOn, createdAt: model.meta.createdAt };
+    return { source: this.source, id: model.id, trainedOn: model.meta.trainedOn, createdAt: model.meta.createdAt, houseStyleOutdated: this.houseStyleOutdated };
   }
 
   /** Starts teaching the house style from a lookbook folder; the result replaces the library's model. */

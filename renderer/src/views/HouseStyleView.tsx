@@ -60,6 +60,12 @@ export function HouseStyleView({ pollMs }: { pollMs: number }) {
 
       <div className="panel house-style__model" data-testid="style-info">
         <h2 className="panel__title">Outfit model in use</h2>
+        {info.value?.houseStyleOutdated ? (
+          <p className="house-style__outdated" role="status">
+            Your house style was taught with an earlier image model, which this version of the app replaced: the
+            model shipped with the app serves until you teach it again from your lookbook.
+          </p>
+        ) : null}
         {info.value ? (
           <dl className="facts">
             <div>

@@ -12,7 +12,7 @@ import type { Core } from '../../../electron/core/core.ts';
 import { call } from '../../helpers/api-call.ts';
 import { addSyntheticItems } from '../../helpers/synthetic-library.ts';
 import { CatalogueIndex, topIdsOf, topRows, topRowsByRow } from '../../../electron/core/outfits/catalogue.ts';
-import { OutfitService } from '../../../electron/core/outfits/service.ts';
+import { BACKBONE_FILE_NAME, OutfitService } from '../../../electron/core/outfits/service.ts';
 import type { OutfitWardrobe } from '../../../electron/core/outfits/service.ts';
 import { OutfitRequestError, suggestOutfits } from '../../../electron/core/outfits/suggest.ts';
 import { PreparedItems } from '../../../electron/core/compat/scoring.ts';
@@ -20,6 +20,7 @@ import { HOUSE_STYLE_DIRNAME, saveModel } from '../../../electron/core/compat/st
 import { isSlot } from '../../../electron/core/outfits/slots.ts';
 import type { Slot } from '../../../electron/core/outfits/slots.ts';
 import type { Item } from '../../../shared/api.ts';
+import { fileSha256 } from '../../../electron/core/vision/models-key.ts';
 import { fitFeatureTransform } from '../../../electron/core/compat/features.ts';
 import { CompatModel } from '../../../electron/core/compat/model.ts';
 import { MODEL_DIR, requireModel, tempDir } from '../../helpers/kit.ts';
@@ -152,6 +153,44 @@ describe('the app service', () => {
     expect(suggestions.length).toBeGreaterThan(0);
     for (const s of suggestions) expect(s.items.map((i) => i.type)).toEqual(['top', 'bottom', 'shoes']);
     fs.rmSync(root, { recursive: true, force: true });
+  });
+});
+
+describe('a house style taught with another image model', () => {
+  it('is set aside for the shipped model, and said so, until it is taught again', async () => {
+    const root = tempDir('stylist-library-');
+    const backboneDir = tempDir('stylist-backbone-');
+    fs.writeFileSync(path.join(backboneDir, BACKBONE_FILE_NAME), 'the backbone of this version');
+    const backboneSha256 = await fileSha256(path.join(backboneDir, BACKBONE_FILE_NAME));
+    const dim = new OutfitService({ libraryRoot: root, backboneDir: root }).current().currentModel.transform.pca.dim;
+    const taught = (meta: Record<string, unknown>) => {
+      const model = randomModelFor(dim);
+      Object.assign(model.meta, meta);
+      saveModel(model, path.join(root, HOUSE_STYLE_DIRNAME));
+      return model;
+    };
+    const items = (['top', 'bottom', 'shoes'] as const).map((type, i) => ({ id: i + 1, type, fileName: `${type}.jpg` }) as Item);
+    const wardrobe: OutfitWardrobe = {
+      items,
+      embeddings: (ids) => new Map(ids.map((id) => [id, Float32Array.from({ length: dim }, (_, j) => ((id * 7 + j) % 13) / 13)])),
+      describe: (ids) => items.filter((item) => ids.includes(item.id)),
+    };
+
+    // Taught before the backbone was recorded (so with the 224 px one), or with another backbone: set aside.
+    for (const meta of [{}, { backboneSha256: 'f'.repeat(64) }]) {
+      taught(meta);
+      const service = new OutfitService({ libraryRoot: root, backboneDir });
+      expect((await service.suggest(wardrobe, { k: 1 })).length).toBe(1);
+      expect(service.info()).toMatchObject({ source: 'shipped', houseStyleOutdated: true });
+      expect(service.modelDir()).not.toBe(path.join(root, HOUSE_STYLE_DIRNAME));
+    }
+    // Taught again with this backbone: in use.
+    const current = taught({ backboneSha256 });
+    const service = new OutfitService({ libraryRoot: root, backboneDir });
+    await service.suggest(wardrobe, { k: 1 });
+    expect(service.info()).toMatchObject({ source: 'house-style', id: current.id, houseStyleOutdated: false });
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(backboneDir, { recursive: true, force: true });
   });
 });
 

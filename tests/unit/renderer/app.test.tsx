@@ -127,3 +127,15 @@ describe('garments updated for new image models', () => {
     expect(screen.queryByText(/image model/)).toBeNull();
   });
 });
+
+describe('house style taught with an earlier image model', () => {
+  it('says the shipped model serves until it is taught again', async () => {
+    const api = createFakeApi({
+      'people.list': () => [ANNA],
+      'style.info': () => ({ source: 'shipped', id: 'shipped-1', trainedOn: 'clothing-dataset', createdAt: '2025-01-01T00:00:00Z', houseStyleOutdated: true }),
+    });
+    render(<App api={api} initialView="style" />);
+    const note = await screen.findByText(/Your house style was taught with an earlier image model/);
+    expect(note.textContent).toContain('until you teach it again');
+  });
+});

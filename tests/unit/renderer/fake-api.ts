@@ -55,7 +55,7 @@ const DEFAULTS: Handlers = {
   'items.similar': () => [],
   'personal.status': ({ personId }) => ({ personId, state: 'idle', versionId: null, judgementsUsed: 0, lastTrainingMs: null, lastError: null }),
   'personal.versions': () => [],
-  'style.info': () => ({ source: 'shipped', id: 'compat-test', trainedOn: 'clothing-dataset', createdAt: '2025-01-01T00:00:00.000Z' }),
+  'style.info': () => ({ source: 'shipped', id: 'compat-test', trainedOn: 'clothing-dataset', createdAt: '2025-01-01T00:00:00.000Z', houseStyleOutdated: false }),
   'outfits.suggest': () => [],
   'judgements.record': ({ personId, itemIds, verdict }) => ({
     id: 1,

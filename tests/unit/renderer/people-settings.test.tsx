@@ -240,7 +240,7 @@ describe('house style', () => {
         taught = true;
         return progress({ state: 'done', phase: 'done', fraction: 1, done: 40, validation: { aucSwap: 0.71, aucRandom: 0.83, fitb: 0.42 } });
       },
-      'style.info': () => ({ source: taught ? 'house-style' : 'shipped', id: taught ? 'house-1' : 'shipped-1', trainedOn: taught ? 'lookbook' : 'clothing-dataset', createdAt: '2025-01-01T00:00:00Z' }),
+      'style.info': () => ({ source: taught ? 'house-style' : 'shipped', id: taught ? 'house-1' : 'shipped-1', trainedOn: taught ? 'lookbook' : 'clothing-dataset', createdAt: '2025-01-01T00:00:00Z', houseStyleOutdated: false }),
     });
     render(<App api={api} initialView="style" pollMs={2} />);
     fireEvent.change(await screen.findByLabelText('Lookbook folder'), { target: { value: ' /data/lookbook ' } });
