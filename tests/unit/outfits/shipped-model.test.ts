@@ -30,8 +30,8 @@ describe('the shipped outfit model', () => {
   it('is what a library without a house style uses, and a house style wins over it', () => {
     const shipped = path.join(root, 'resources', 'models', 'compat');
     const library = path.join(root, 'library');
-    expect(modelDirFor(library, shipped)).toEqual({ dir: shipped, source: 'shipped' });
+    expect(modelDirFor(library, shipped)).toEqual({ dir: shipped, source: 'shipped', outdated: false });
     fakeModel(path.join(library, 'house-style'));
-    expect(modelDirFor(library, shipped)).toEqual({ dir: path.join(library, 'house-style'), source: 'house-style' });
+    expect(modelDirFor(library, shipped)).toEqual({ dir: path.join(library, 'house-style'), source: 'house-style', outdated: false });
   });
 });
