@@ -54,8 +54,9 @@ export interface CoreServices {
   startImport(personId: number, sources: ImportSource[]): ImportJob;
   /** Starts describing again the items other models described (null: there are none, or it already runs). */
   startModelUpdate(): Promise<RedescribeJob | null>;
-  /** The background description of items by the current models, when one ran in this session. */
-  modelUpdate(): ModelUpdateProgress | null;
+  /** The background description of items by the current models, when one ran in this session; asked while the
+   * check made at open is under way, the answer waits for it, so null means none is needed. */
+  modelUpdate(): Promise<ModelUpdateProgress | null>;
   /** Called when items were described again: suggestions and person models built on the old ones are stale. */
   onDescriptionsChanged(fn: () => void): void;
 }
@@ -114,11 +115,13 @@ export function openCore(options: CoreOptions): Core {
   // is cheap; loading the backbone is not).
   const startModelUpdate = async (): Promise<RedescribeJob | null> => {
     const expected = await modelsKeyOf(modelPath, locateHeads(modelPath));
-    if (closed || redescribe?.snapshot().state === 'running' || repo.staleItems(expected).length === 0) return null;
+    if (closed || redescribe?.snapshot().state === 'running' || !repo.hasStaleItems(expected)) return null;
     redescribe = new RedescribeJob({ repo, files, backbone: getBackbone, labels, log, onChanged: () => descriptionsChanged.forEach((fn) => fn()) });
     return redescribe;
   };
-  if (options.updateDescriptions) void startModelUpdate().catch((error: unknown) => log(`could not check the items' models: ${error instanceof Error ? error.message : String(error)}`));
+  const checkedAtOpen = options.updateDescriptions
+    ? startModelUpdate().catch((error: unknown) => log(`could not check the items' models: ${error instanceof Error ? error.message : String(error)}`))
+    : Promise.resolve();
   const services: CoreServices = {
     version: options.version,
     shell: options.shell,
@@ -136,7 +139,10 @@ export function openCore(options: CoreOptions): Core {
       return job;
     },
     startModelUpdate,
-    modelUpdate: () => redescribe?.snapshot() ?? null,
+    modelUpdate: async () => {
+      await checkedAtOpen;
+      return redescribe?.snapshot() ?? null;
+    },
     onDescriptionsChanged: (fn) => descriptionsChanged.push(fn),
   };
   const dispatch = createDispatch(createHandlers(services), (method, error) => log(`${method} failed: ${error instanceof Error ? error.stack : String(error)}`));

@@ -6,7 +6,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import { HeadsSession } from '../heads/runtime.ts';
-import { modelsKeyOf } from './models-key.ts';
 
 export interface BackboneWorkerData {
   modelPath: string;
@@ -25,7 +24,7 @@ export type BackboneResponse =
   | { id: number; ok: true; embeddings: Float32Array; centres: Float32Array; probs: Float32Array; heads: HeadsBatch | null }
   | { id: number; ok: false; error: string };
 export type BackboneReady =
-  | { ready: true; provider: string; embeddingDim: number; classes: number; heads: boolean; headsError: string | null; modelsKey: string }
+  | { ready: true; provider: string; embeddingDim: number; classes: number; heads: boolean; headsError: string | null }
   | { ready: false; error: string };
 
 const { modelPath, providers, threads, headsPath, side: SIDE } = workerData as BackboneWorkerData;
@@ -72,9 +71,7 @@ try {
       heads = null;
     }
   }
-  // The models that will describe the photos: heads that did not load do not count (models-key.ts).
-  const modelsKey = await modelsKeyOf(modelPath, heads ? headsPath : null);
-  port.postMessage({ ready: true, provider, embeddingDim, classes, heads: heads !== null, headsError, modelsKey } satisfies BackboneReady);
+  port.postMessage({ ready: true, provider, embeddingDim, classes, heads: heads !== null, headsError } satisfies BackboneReady);
   let queue: Promise<void> = Promise.resolve();
   port.on('message', (req: BackboneRequest) => {
     queue = queue.then(() => answer(req));

@@ -7,6 +7,7 @@ import type { BackboneReady, BackboneRequest, BackboneResponse, BackboneWorkerDa
 import { preferredProviders } from './execution-providers.ts';
 import { MODEL_INPUT_SIZE } from './decode.ts';
 import { locateHeads } from '../heads/locate.ts';
+import { modelsKeyOf } from './models-key.ts';
 import { splitHeads } from '../heads/predict.ts';
 import type { HeadsRaw } from '../heads/predict.ts';
 
@@ -42,14 +43,14 @@ export class Backbone {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: BackboneOutput) => void; reject: (e: Error) => void; count: number }>();
 
-  private constructor(worker: Worker, ready: Extract<BackboneReady, { ready: true }>) {
+  private constructor(worker: Worker, ready: Extract<BackboneReady, { ready: true }>, modelsKey: string) {
     this.worker = worker;
     this.provider = ready.provider;
     this.embeddingDim = ready.embeddingDim;
     this.classes = ready.classes;
     this.heads = ready.heads;
     this.headsError = ready.headsError;
-    this.modelsKey = ready.modelsKey;
+    this.modelsKey = modelsKey;
     worker.on('message', (msg: BackboneResponse) => this.settle(msg));
     worker.on('error', (error) => this.failAll(error));
     worker.on('exit', (code) => this.failAll(new Error(`the backbone worker stopped (exit code ${code})`)));
@@ -73,7 +74,9 @@ export class Backbone {
       await worker.terminate();
       throw new Error(`could not load the image model: ${ready.error}`);
     }
-    return new Backbone(worker, ready);
+    // The models that will describe the photos: heads that did not load do not count. Hashed here, where the
+    // library's check of its items (core.ts) has hashed the same files already.
+    return new Backbone(worker, ready, await modelsKeyOf(options.modelPath, ready.heads ? data.headsPath : null));
   }
 
   /** Each image: MODEL_INPUT_SIZE^2 * 3 bytes, HWC RGB. With `heads`, the item heads run too, when loaded. */

@@ -98,6 +98,8 @@ describe('items described again after the models change', () => {
 
     core = open(dir, true);
     cores.push(core);
+    // Asked at once, while the check made at open is under way: the answer waits for it.
+    expect(await call(core, 'library.modelUpdate', {})).not.toBeNull();
     const done = await modelUpdate(core);
     expect(done).toMatchObject({ state: 'done', total: 6, done: 6, failed: 1 });
     const after = new Map(rows(core).map((r) => [r.id, r]));
