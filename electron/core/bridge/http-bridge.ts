@@ -5,12 +5,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Core } from '../core.ts';
 import { downloadPath } from '../backup/exports-dir.ts';
 
 export const TOKEN_HEADER = 'x-stylist-token';
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** How long a refused upload's socket keeps draining before it is closed regardless. */
+const LINGER_MS = 2000;
 /** The page is our own bundle; images come from this origin; nothing remote. */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; font-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
@@ -77,11 +79,11 @@ async function handle(options: BridgeOptions, token: string, req: http.IncomingM
   if (url.pathname.startsWith('/api/')) {
     if (req.method !== 'POST') return send(res, 405, error('bad_request', 'use POST'));
     if (!tokenMatches(req.headers[TOKEN_HEADER], token)) return send(res, 401, error('unauthorized', 'missing or wrong token'));
-    // Over the limit, by its word or by what arrives: refused, and the connection closed rather than drained.
+    // Over the limit, by its word or by what arrives: refused, and the connection closed (after a short linger).
     const body = Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES ? null : await readBody(req);
     if (body === null) {
       res.setHeader('Connection', 'close');
-      res.once('finish', () => req.destroy());
+      closeLingering(req.socket);
       return send(res, 413, error('bad_request', `request body over ${MAX_BODY_BYTES} bytes`));
     }
     let input: unknown;
@@ -145,6 +147,22 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | null> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/**
+ * Node closes a 'Connection: close' socket as soon as the answer is written (destroySoon). With the client
+ * still sending, that close finds unread bytes and sends a reset, and a client that had not yet read the 413
+ * (one busy uploading) loses it to the reset. Close this socket the lingering way instead, as Apache and nginx
+ * do: send the answer and a FIN, drop whatever still arrives, and destroy once the client closes or
+ * LINGER_MS have passed.
+ */
+function closeLingering(socket: Socket): void {
+  socket.destroySoon = () => {
+    socket.end();
+    socket.resume();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    socket.once('close', () => clearTimeout(timer));
+  };
 }
 
 function error(code: string, message: string) {

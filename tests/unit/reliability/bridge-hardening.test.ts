@@ -43,6 +43,19 @@ function raw(request: string | Buffer, { end = true, timeoutMs = 5000 } = {}): P
   });
 }
 
+/** A client that sends a request's head and reads nothing until its socket is resumed (one busy uploading). */
+function uploader(head: string, { allowHalfOpen = false } = {}) {
+  const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen });
+  socket.pause();
+  let answer = '';
+  let error = '';
+  socket.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
+  const answered = new Promise<void>((resolve) => socket.on('data', (d) => ((answer += d.toString('latin1')), resolve())));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.write(head);
+  return { socket, answered, closed, answer: () => answer, error: () => error };
+}
+
 function request(method: string, target: string, headers: Record<string, string>, body = ''): string {
   const lines = [`${method} ${target} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Connection: close', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
   if (body && !Object.keys(headers).some((h) => /content-length|transfer-encoding/i.test(h))) lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
@@ -86,28 +99,37 @@ describe('bridge under hostile HTTP', () => {
   it('refuses a body that says it is over the limit at once, without reading it', async () => {
     cases++;
     const t0 = performance.now();
-    const res = await raw(request('POST', '/api/people.list', { [TOKEN_HEADER]: bridge.token, 'Content-Length': String(65 * 2 ** 20) }, '{'), { end: false });
-    expect(res.status).toBe(413);
+    const client = uploader(request('POST', '/api/people.list', { [TOKEN_HEADER]: bridge.token, 'Content-Length': String(65 * 2 ** 20) }, '{'), { allowHalfOpen: true });
+    client.socket.resume();
+    await client.answered;
+    expect(client.answer()).toMatch(/^HTTP\/1\.1 413/);
     expect(performance.now() - t0).toBeLessThan(2000);
+    // The client sends nothing more and never closes its side; the server lets go after its linger (2 s), so
+    // what the client writes later is met with a reset rather than read.
+    await new Promise((r) => setTimeout(r, 2500));
+    for (let i = 0; i < 40 && !client.error(); i++) {
+      client.socket.write(' ');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(client.error()).toMatch(/ECONNRESET|EPIPE/);
   });
 
-  it('refuses a chunked body that grows past the limit, and stays up', async () => {
+  // Closing a socket with unread bytes sends a reset, and a reset makes a client that is still uploading
+  // (so not yet reading) lose the answer it was sent. This client reads nothing until it has sent 80 MB.
+  it('refuses a chunked body that grows past the limit with a 413 the uploading client receives, and stays up', async () => {
     cases++;
-    const socket = net.connect(port, '127.0.0.1');
-    socket.on('error', () => {});
-    let answer = '';
-    socket.on('data', (d) => (answer += d.toString('latin1')));
-    socket.write(request('POST', '/api/people.list', { [TOKEN_HEADER]: bridge.token, 'Transfer-Encoding': 'chunked' }));
+    const client = uploader(request('POST', '/api/people.list', { [TOKEN_HEADER]: bridge.token, 'Transfer-Encoding': 'chunked' }));
     const chunk = Buffer.alloc(1024 * 1024, 0x20);
-    const closed = new Promise((r) => socket.once('close', r));
-    for (let i = 0; i < 70 && !socket.destroyed && !answer; i++) {
-      socket.write(`${chunk.length.toString(16)}\r\n`);
-      socket.write(chunk);
-      if (!socket.write('\r\n')) await Promise.race([new Promise((r) => socket.once('drain', r)), closed]);
+    for (let i = 0; i < 80 && !client.socket.destroyed; i++) {
+      client.socket.write(`${chunk.length.toString(16)}\r\n`);
+      client.socket.write(chunk);
+      if (!client.socket.write('\r\n')) await Promise.race([new Promise((r) => client.socket.once('drain', r)), client.closed]);
     }
-    for (let i = 0; i < 100 && !answer; i++) await new Promise((r) => setTimeout(r, 20));
-    socket.destroy();
-    expect(answer).toMatch(/^HTTP\/1\.1 413/);
+    client.socket.resume();
+    await Promise.race([client.answered, client.closed]);
+    client.socket.destroy();
+    expect(client.error()).toBe('');
+    expect(client.answer()).toMatch(/^HTTP\/1\.1 413/);
     expect((await api('/api/people.list', '{}')).status).toBe(200);
   });
 
