@@ -54,6 +54,9 @@ export interface CoreServices {
   startImport(personId: number, sources: ImportSource[]): ImportJob;
   /** Starts describing again the items other models described (null: there are none, or it already runs). */
   startModelUpdate(): Promise<RedescribeJob | null>;
+  /** Items came in other than by an import (a merged library): those other models described are described
+   * again, as at open, where this core keeps descriptions current (options.updateDescriptions). */
+  itemsArrived(): void;
   /** The background description of items by the current models, when one ran in this session; asked while the
    * check made at open is under way, the answer waits for it, so null means none is needed. */
   modelUpdate(): Promise<ModelUpdateProgress | null>;
@@ -113,15 +116,27 @@ export function openCore(options: CoreOptions): Core {
   let closed = false;
   // Only when some item was described by other models is the backbone loaded for it (hashing the model files
   // is cheap; loading the backbone is not).
+  // Items that arrive while a run is under way (a merged library) are not in its list: checked again after it.
+  let checkAgain = false;
   const startModelUpdate = async (): Promise<RedescribeJob | null> => {
     const expected = await modelsKeyOf(modelPath, locateHeads(modelPath));
-    if (closed || redescribe?.snapshot().state === 'running' || !repo.hasStaleItems(expected)) return null;
-    redescribe = new RedescribeJob({ repo, files, backbone: getBackbone, labels, log, onChanged: () => descriptionsChanged.forEach((fn) => fn()) });
-    return redescribe;
+    if (closed || !repo.hasStaleItems(expected)) return null;
+    if (redescribe?.snapshot().state === 'running') {
+      checkAgain = true;
+      return null;
+    }
+    const job = new RedescribeJob({ repo, files, backbone: getBackbone, labels, log, onChanged: () => descriptionsChanged.forEach((fn) => fn()) });
+    redescribe = job;
+    void job.finished.then(() => {
+      if (checkAgain) {
+        checkAgain = false;
+        void checkModels();
+      }
+    });
+    return job;
   };
-  const checkedAtOpen = options.updateDescriptions
-    ? startModelUpdate().catch((error: unknown) => log(`could not check the items' models: ${error instanceof Error ? error.message : String(error)}`))
-    : Promise.resolve();
+  const checkModels = () => startModelUpdate().catch((error: unknown) => log(`could not check the items' models: ${error instanceof Error ? error.message : String(error)}`));
+  const checkedAtOpen = options.updateDescriptions ? checkModels() : Promise.resolve();
   const services: CoreServices = {
     version: options.version,
     shell: options.shell,
@@ -139,6 +154,9 @@ export function openCore(options: CoreOptions): Core {
       return job;
     },
     startModelUpdate,
+    itemsArrived: () => {
+      if (options.updateDescriptions) void checkModels();
+    },
     modelUpdate: async () => {
       await checkedAtOpen;
       return redescribe?.snapshot() ?? null;

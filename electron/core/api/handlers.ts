@@ -41,12 +41,14 @@ export function createHandlers(s: CoreServices): Handlers {
     return status;
   };
   // Exports, backups and imports of the whole library (electron/core/backup/).
-  // An imported library's likes and dislikes are learned from like new ones; running jobs stop on close.
+  // An imported library's likes and dislikes are learned from like new ones, and its items described by other
+  // models are described again; running jobs stop on close.
   const library = new LibraryJobs({
     db: s.db,
     files: s.files,
     appVersion: s.version,
     onJudgementsAdded: (personIds) => personIds.forEach((id) => personal.schedule(id)),
+    onItemsAdded: () => s.itemsArrived(),
   });
   s.onClose(() => library.close());
   const libraryJob = (start: () => LibraryJob) => {

@@ -19,6 +19,8 @@ export interface LibraryJobsDeps {
   appVersion: string;
   /** After an import: the people who received likes or dislikes (their models should learn from them). */
   onJudgementsAdded?: (personIds: number[]) => void;
+  /** After a merge that added items (an older version's models may have described them). */
+  onItemsAdded?: () => void;
 }
 
 /** A request the person can fix (a bad destination, a job already running); `code` is the API error code. */
@@ -148,6 +150,7 @@ export class LibraryJobs {
             shouldStop: control.shouldStop,
             onJudgementsAdded: this.deps.onJudgementsAdded,
           });
+          if (summary.itemsAdded > 0) this.deps.onItemsAdded?.();
           return { summary };
         } finally {
           cleanup();

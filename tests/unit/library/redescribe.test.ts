@@ -1,11 +1,12 @@
 // After an update ships other models, the items they did not describe are described again from their
 // originals, in the background, with the real backbone and heads: embeddings, codes and predicted types come
 // out as a fresh import gives them, a person's type correction stays, an item whose original is gone keeps its
-// old description, and a library closed in the middle finishes at the next open.
+// old description, a library closed in the middle finishes at the next open, and a merged library's items are
+// described when they arrive.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ModelUpdateProgress } from '../../../shared/api.ts';
+import type { LibraryJobProgress, ModelUpdateProgress } from '../../../shared/api.ts';
 import { openCore, BACKBONE_FILE } from '../../../electron/core/core.ts';
 import type { Core } from '../../../electron/core/core.ts';
 import { modelsKeyOf } from '../../../electron/core/vision/models-key.ts';
@@ -41,14 +42,14 @@ async function modelUpdate(core: Core): Promise<ModelUpdateProgress | null> {
 }
 
 /** A library of real test-people photos imported with the current models. */
-async function library(count: number): Promise<{ dir: string; fresh: Row[]; personId: number }> {
+async function library(count: number, skip = 0): Promise<{ dir: string; fresh: Row[]; personId: number }> {
   requireModel();
   const photos = clothingPhotos().filter((p) => p.senderId % 5 === 0 && ['T-Shirt', 'Pants', 'Shoes', 'Dress'].includes(p.label));
   const dir = tempDir();
   const core = open(dir, false);
   try {
     const personId = (await call(core, 'people.create', { name: 'Update' })).id;
-    const { jobId } = await call(core, 'import.paths', { personId, paths: photos.slice(0, count).map((p) => p.file) });
+    const { jobId } = await call(core, 'import.paths', { personId, paths: photos.slice(skip, skip + count).map((p) => p.file) });
     expect((await waitForImport(core, jobId)).imported).toBe(count);
     return { dir, fresh: rows(core), personId };
   } finally {
@@ -66,6 +67,18 @@ function describedByOtherModels(core: Core, fresh: Row[]): void {
       db.prepare('UPDATE item_embeddings SET embedding = ? WHERE item_id = ?').run(other.embedding, r.id);
     });
   })();
+}
+
+async function libraryJob(core: Core, { jobId }: { jobId: string }): Promise<LibraryJobProgress> {
+  for (let waited = 0; waited < 60_000; waited += 20) {
+    const p = await call(core, 'library.status', { jobId });
+    if (p.state !== 'running') {
+      expect(p).toMatchObject({ state: 'done', error: null });
+      return p;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('the library job did not finish in a minute');
 }
 
 let cores: Core[] = [];
@@ -137,6 +150,58 @@ describe('items described again after the models change', () => {
     const key = await modelsKeyOf(path.join(MODEL_DIR, BACKBONE_FILE), locateHeads(path.join(MODEL_DIR, BACKBONE_FILE)));
     expect(rows(core).map((r) => r.models)).toEqual([key, key]);
     expect(rows(core).every((r) => r.codes?.length === 112)).toBe(true);
+  });
+
+  it('describes the items a merged library brings in, when other models described them', async () => {
+    const { dir, fresh } = await library(3);
+    let core = open(dir, false);
+    describedByOtherModels(core, fresh);
+    const zip = path.join(tempDir(), 'older.zip');
+    await libraryJob(core, await call(core, 'library.export', { destination: zip }));
+    await core.close();
+
+    core = open(tempDir(), true);
+    cores.push(core);
+    expect(await call(core, 'library.modelUpdate', {})).toBeNull();
+    const merged = await libraryJob(core, await call(core, 'library.import', { path: zip }));
+    expect(merged.summary).toMatchObject({ itemsAdded: 3 });
+    expect(await modelUpdate(core)).toMatchObject({ state: 'done', total: 3, done: 3, failed: 0 });
+    // As this library's own import would have described them (ids differ: matched by embedding order of the photos).
+    const now = rows(core);
+    expect(now.map((r) => r.models)).toEqual(fresh.map((r) => r.models));
+    expect(now.every((r) => fresh.some((f) => f.embedding.equals(r.embedding) && f.codes!.equals(r.codes!)))).toBe(true);
+  });
+
+  it('describes a merged library\'s items too when they arrive while it is describing others', async () => {
+    const older = await library(3, 48);
+    let core = open(older.dir, false);
+    describedByOtherModels(core, older.fresh);
+    const zip = path.join(tempDir(), 'older.zip');
+    await libraryJob(core, await call(core, 'library.export', { destination: zip }));
+    await core.close();
+    const { dir, fresh } = await library(48);
+    core = open(dir, false);
+    describedByOtherModels(core, fresh);
+    await core.close();
+
+    core = open(dir, true);
+    cores.push(core);
+    // Merged once the run has taken its list of items (its first batch is stored) and before it ends.
+    for (let waited = 0; ; waited += 5) {
+      const p = await call(core, 'library.modelUpdate', {});
+      if (p && p.done >= 16) break;
+      if (waited > 60_000) throw new Error('no batch was stored in a minute');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await libraryJob(core, await call(core, 'library.import', { path: zip }));
+    const key = fresh[0]!.models;
+    for (let waited = 0; rows(core).some((r) => r.models !== key); waited += 50) {
+      if (waited > 30_000) throw new Error('the merged items were not described in 30 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const now = rows(core);
+    expect(now).toHaveLength(51);
+    for (const r of [...older.fresh, ...fresh]) expect(now.some((n) => n.embedding.equals(r.embedding))).toBe(true);
   });
 
   it('finishes at the next open when the library is closed in the middle', async () => {
