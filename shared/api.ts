@@ -288,6 +288,8 @@ export interface LibraryImportSummary {
  * `total`, of which `failed` kept their old description (their original could not be read).
  */
 export interface ModelUpdateProgress {
+  /** Which run of this session (1, 2, ...): a merged library can start another after the one at open. */
+  run: number;
   state: 'running' | 'done' | 'failed' | 'cancelled';
   total: number;
   done: number;

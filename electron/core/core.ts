@@ -118,6 +118,7 @@ export function openCore(options: CoreOptions): Core {
   // is cheap; loading the backbone is not).
   // Items that arrive while a run is under way (a merged library) are not in its list: checked again after it.
   let checkAgain = false;
+  let runs = 0;
   const startModelUpdate = async (): Promise<RedescribeJob | null> => {
     const expected = await modelsKeyOf(modelPath, locateHeads(modelPath));
     if (closed || !repo.hasStaleItems(expected)) return null;
@@ -125,7 +126,7 @@ export function openCore(options: CoreOptions): Core {
       checkAgain = true;
       return null;
     }
-    const job = new RedescribeJob({ repo, files, backbone: getBackbone, labels, log, onChanged: () => descriptionsChanged.forEach((fn) => fn()) });
+    const job = new RedescribeJob({ repo, files, backbone: getBackbone, labels, log, run: ++runs, onChanged: () => descriptionsChanged.forEach((fn) => fn()) });
     redescribe = job;
     void job.finished.then(() => {
       if (checkAgain) {

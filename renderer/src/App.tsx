@@ -213,7 +213,7 @@ function Shell({ importOptions, initialView, pollMs }: Pick<AppProps, 'importOpt
             onSelect={(view) => navigation.navigate({ view })}
             footer={
               <>
-                <ModelUpdateNote pollMs={pollMs} onDone={bumpLibrary} />
+                <ModelUpdateNote pollMs={pollMs} libraryVersion={libraryVersion} onDone={bumpLibrary} />
                 {info ? (
                   <span>
                     Version {info.version}

@@ -24,6 +24,8 @@ export interface RedescribeDeps {
   /** After the last batch, when any item changed: what was built from the old descriptions is stale. */
   onChanged: () => void;
   log: (message: string) => void;
+  /** Which run of this session this is (shown with its progress). */
+  run: number;
 }
 
 interface Prepared {
@@ -34,11 +36,12 @@ interface Prepared {
 export class RedescribeJob {
   private readonly deps: RedescribeDeps;
   private cancelled = false;
-  private readonly progress: ModelUpdateProgress = { state: 'running', total: 0, done: 0, failed: 0 };
+  private readonly progress: ModelUpdateProgress;
   readonly finished: Promise<ModelUpdateProgress>;
 
   constructor(deps: RedescribeDeps) {
     this.deps = deps;
+    this.progress = { run: deps.run, state: 'running', total: 0, done: 0, failed: 0 };
     this.finished = this.run();
   }
 

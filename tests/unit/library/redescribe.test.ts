@@ -165,7 +165,7 @@ describe('items described again after the models change', () => {
     expect(await call(core, 'library.modelUpdate', {})).toBeNull();
     const merged = await libraryJob(core, await call(core, 'library.import', { path: zip }));
     expect(merged.summary).toMatchObject({ itemsAdded: 3 });
-    expect(await modelUpdate(core)).toMatchObject({ state: 'done', total: 3, done: 3, failed: 0 });
+    expect(await modelUpdate(core)).toMatchObject({ run: 1, state: 'done', total: 3, done: 3, failed: 0 });
     // As this library's own import would have described them (ids differ: matched by embedding order of the photos).
     const now = rows(core);
     expect(now.map((r) => r.models)).toEqual(fresh.map((r) => r.models));
@@ -201,6 +201,7 @@ describe('items described again after the models change', () => {
     }
     const now = rows(core);
     expect(now).toHaveLength(51);
+    expect(await modelUpdate(core)).toMatchObject({ run: 2, state: 'done', total: 3, failed: 0 });
     for (const r of [...older.fresh, ...fresh]) expect(now.some((n) => n.embedding.equals(r.embedding))).toBe(true);
   });
 

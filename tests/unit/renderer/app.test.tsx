@@ -110,7 +110,7 @@ describe('garments updated for new image models', () => {
     const api = createFakeApi({
       'people.list': () => [ANNA],
       'library.modelUpdate': () =>
-        ++polls < 3 ? { state: 'running', total: 120, done: 40 * polls, failed: 0 } : { state: 'done', total: 120, done: 120, failed: 2 },
+        ++polls < 3 ? { run: 1, state: 'running', total: 120, done: 40 * polls, failed: 0 } : { run: 1, state: 'done', total: 120, done: 120, failed: 2 },
     });
     render(<App api={api} pollMs={5} />);
     const bar = await screen.findByRole('progressbar', { name: 'Updating garments for the new image model' });

@@ -202,6 +202,37 @@ describe('settings', () => {
     await waitFor(() => expect(api.callsTo('people.list').length).toBeGreaterThan(peopleLoads));
   });
 
+  it('shows the garments of a merged library being updated for the image model, and reloads once it is done', async () => {
+    let merged = false;
+    let polls = 0;
+    const api = createFakeApi({
+      'library.import': () => ({ jobId: 'job-3' }),
+      'library.status': () => ((merged = true), libraryJob({ jobId: 'job-3', kind: 'import', state: 'done', phase: 'done', summary: { peopleAdded: 1, peopleMerged: 0, itemsAdded: 30, itemsKnown: 0, judgementsAdded: 0, skipped: [], backupPath: '/tmp/b.db' } })),
+      // The update at open (run 1) ended before; the merge starts run 2.
+      'library.modelUpdate': () =>
+        !merged ? { run: 1, state: 'done', total: 5, done: 5, failed: 0 } : ++polls < 3 ? { run: 2, state: 'running', total: 30, done: 10 * polls, failed: 0 } : { run: 2, state: 'done', total: 30, done: 30, failed: 0 },
+    });
+    render(<App api={api} initialView="settings" pollMs={2} />);
+    await screen.findByTestId('library-path');
+    // Run 1 is seen done (the views reload once, and the note asks once more): then no polling while nothing runs.
+    await waitFor(() => expect(api.callsTo('library.modelUpdate').length).toBeGreaterThanOrEqual(2));
+    await new Promise((r) => setTimeout(r, 30));
+    const fixed = api.callsTo('library.modelUpdate').length;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(api.callsTo('library.modelUpdate')).toHaveLength(fixed);
+    const peopleLoads = api.callsTo('people.list').length;
+    fireEvent.change(screen.getByTestId('library-import-input'), { target: { files: [new File([new Uint8Array([80, 75, 5, 6])], 'old.zip')] } });
+    const bar = await screen.findByRole('progressbar', { name: 'Updating garments for the new image model' });
+    expect(bar.getAttribute('aria-valuemax')).toBe('30');
+    await waitFor(() => expect(screen.queryByRole('progressbar', { name: 'Updating garments for the new image model' })).toBeNull());
+    // Reloaded after the merge and again after run 2, and then it settles.
+    await waitFor(() => expect(api.callsTo('people.list').length).toBeGreaterThan(peopleLoads));
+    await new Promise((r) => setTimeout(r, 50));
+    const settled = api.callsTo('library.modelUpdate').length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(api.callsTo('library.modelUpdate')).toHaveLength(settled);
+  });
+
   it('shows why an import was refused', async () => {
     const refusal = 'This library was exported by a newer version of Desktop Stylist (library schema 3; this version reads up to 2). Update the app to import it. Your library was not changed.';
     const api = createFakeApi({
