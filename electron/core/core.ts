@@ -6,6 +6,7 @@ import type { Database } from 'better-sqlite3';
 import type { AppInfo, ModelUpdateProgress } from '../../shared/api.ts';
 import { openDatabase } from './db/database.ts';
 import { ItemsRepo } from './library/items-repo.ts';
+import type { StaleItem } from './library/items-repo.ts';
 import { PeopleRepo } from './library/people-repo.ts';
 import { JudgementsRepo } from './library/judgements-repo.ts';
 import { LibraryFiles, LibraryStorageError, storageProblem } from './library/library-files.ts';
@@ -116,12 +117,18 @@ export function openCore(options: CoreOptions): Core {
   let closed = false;
   // Only when some item was described by other models is the backbone loaded for it (hashing the model files
   // is cheap; loading the backbone is not).
+  // Only items whose original is there can be described again: one whose photo is gone (reported by the library
+  // check) would otherwise load the backbone at every open, for nothing.
+  const hasOriginal = (item: StaleItem) => {
+    const file = files.mediaPath('original', item.sha256, item.ext);
+    return file !== null && fs.existsSync(file);
+  };
   // Items that arrive while a run is under way (a merged library) are not in its list: checked again after it.
   let checkAgain = false;
   let runs = 0;
   const startModelUpdate = async (): Promise<RedescribeJob | null> => {
     const expected = await modelsKeyOf(modelPath, locateHeads(modelPath));
-    if (closed || !repo.hasStaleItems(expected)) return null;
+    if (closed || !repo.hasStaleItems(expected) || !repo.staleItems(expected).some(hasOriginal)) return null;
     if (redescribe?.snapshot().state === 'running') {
       checkAgain = true;
       return null;
