@@ -189,6 +189,9 @@ export interface OutfitSuggestion {
   score: number;
   /** Score contributions per pair of slots, for "why this outfit". */
   pairScores: { a: GarmentType; b: GarmentType; score: number }[];
+  /** Present when the outfit is shown to learn from: the person's model is unsure about this item, and sure
+   * enough of the others that the answer is about it. */
+  question?: { aboutItemId: number };
 }
 
 /** A "teach the house style" job: a lookbook imported and the outfit model trained on it. */

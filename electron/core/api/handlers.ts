@@ -7,6 +7,7 @@ import { bytesSource, expandPaths } from '../library/import-sources.ts';
 import { OutfitRequestError } from '../outfits/suggest.ts';
 import { OutfitService } from '../outfits/service.ts';
 import { PersonalService } from '../personal/personal-service.ts';
+import { QUESTION_EVERY, QUESTION_SLOTS, questionsFor, withQuestions } from '../personal/questions.ts';
 import { GENERATED_MODELS_DIR } from '../paths.ts';
 import { LibraryJobRequestError, LibraryJobs } from '../backup/library-jobs.ts';
 import type { LibraryJob } from '../backup/library-jobs.ts';
@@ -114,7 +115,20 @@ export function createHandlers(s: CoreServices): Handlers {
       s.people.get(personId);
       try {
         const wardrobe = { items: s.repo.outfitWardrobe(personId), embeddings: (ids: number[]) => s.repo.embeddingsOf(ids), describe: (ids: number[]) => s.repo.itemsByIds(ids) };
-        return await outfits.suggest(wardrobe, { k, pinned, exclude, slots, allowNearDuplicates }, personal.personal(personId));
+        const parts = personal.personal(personId);
+        const best = await outfits.suggest(wardrobe, { k, pinned, exclude, slots, allowNearDuplicates }, parts);
+        // Plain suggestions of a person whose model has learned something also ask about what it is least sure of.
+        if (!parts || pinned.length || slots) return best;
+        const excluded = new Set(exclude);
+        const open = { ...wardrobe, items: wardrobe.items.filter((it) => !excluded.has(it.id)) };
+        const asked = questionsFor(open, s.judgements.list(personId), parts, Math.floor(k / QUESTION_EVERY), personId);
+        const questions = await Promise.all(
+          asked.map(async (q) => {
+            const [outfit] = await outfits.suggest(wardrobe, { k: 1, pinned: q.itemIds, slots: [...QUESTION_SLOTS], allowNearDuplicates: true }, parts);
+            return outfit ? { ...outfit, question: { aboutItemId: q.about } } : null;
+          }),
+        );
+        return withQuestions(best, questions.filter((q) => q !== null), k);
       } catch (error) {
         if (error instanceof OutfitRequestError) throw new ApiFailure('bad_request', error.message);
         throw error;

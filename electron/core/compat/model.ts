@@ -136,6 +136,8 @@ export interface PersonalCompat {
   pairs?: ReadonlyMap<PairKey, PairNetwork>;
   /** A per-item term added once per item of an outfit (e.g. user code . item hash code). */
   itemTerm?: (slot: Slot, embedding: Float32Array) => number;
+  /** P(the person would wear this item), where their model has learned the item's slot; else null. */
+  itemProbability?: (slot: Slot, embedding: Float32Array) => number | null;
   /** The stored weights these parts were read from (a worker rebuilds them from it). */
   blob?: Uint8Array;
 }

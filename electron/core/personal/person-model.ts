@@ -40,6 +40,10 @@ export function toPersonalCompat(_model: CompatModel, p: PersonalParams): Person
       // log P(the person likes this item), weighted to outrank the general compatibility where sure.
       return s === null ? 0 : USER_TERM_WEIGHT * logSigmoid(s);
     },
+    itemProbability: (slot, embedding) => {
+      const s = userLogit(p, slot, featuresOf(embedding));
+      return s === null ? null : 1 / (1 + Math.exp(-s));
+    },
   };
 }
 

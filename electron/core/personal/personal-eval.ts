@@ -10,10 +10,10 @@ import type { DataItem, Instance } from '../compat/data.ts';
 import { Rng } from '../learning/nn/rng.ts';
 import { auc, dot, mean, normalize } from '../evaluation/metrics.ts';
 import type { Slot } from '../outfits/slots.ts';
-import { fineTune, userFeatures } from './finetune.ts';
+import { fineTune } from './finetune.ts';
 import type { FineTuneJudgement, Outfit } from './finetune.ts';
-import { toPersonalCompat, userLogit } from './person-model.ts';
-import type { PersonalParams } from './person-model.ts';
+import { toPersonalCompat } from './person-model.ts';
+import { mostTelling } from './questions.ts';
 import { DEV_TASTES, TASTES, outfitLiked, sampleWardrobe } from './simulated-people.ts';
 import type { Attributes, Taste } from './simulated-people.ts';
 
@@ -45,7 +45,10 @@ export interface PersonalEvalResult {
 }
 
 export const CHECKPOINTS = [0, 10, 20, 50, 100];
-/** Share of suggestions the app picks to learn from rather than its best guess (tuned on the dev people). */
+/**
+ * Share of suggestions picked to learn from (questions.ts) rather than as the best guess, tuned on the dev people;
+ * the app asks one question in every QUESTION_EVERY suggestions.
+ */
 export const EXPLORATION = 0.35;
 const SLOTS: Slot[] = ['top', 'bottom', 'shoes'];
 const WARDROBE: Partial<Record<Slot, number>> = { top: 120, bottom: 90, shoes: 60, outerwear: 30 };
@@ -104,7 +107,7 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
       // The app suggests: mostly its best unjudged outfit, sometimes one to learn from (exploration).
       const open = candidates.filter((c) => !judgedKeys.has(keyOf(c)));
       let next: Outfit;
-      if (rng.next() < EXPLORATION) next = likely ? mostTelling(open, likely) : rng.pick(open);
+      if (rng.next() < EXPLORATION) next = likely ? mostTelling(open, likely)!.outfit : rng.pick(open);
       else {
         const scores = scoreAll(open);
         next = open[scores.indexOf(Math.max(...scores))]!;
@@ -118,8 +121,9 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
         const personal = fineTune(model, items, judged);
         finetuneSeconds += (performance.now() - t0) / 1000;
         finetunes++;
-        prepared = new PreparedItems(model, items, { personal: toPersonalCompat(model, personal) });
-        likely = itemProbabilities(personal, items);
+        const compat = toPersonalCompat(model, personal);
+        prepared = new PreparedItems(model, items, { personal: compat });
+        likely = Float64Array.from(items, (it) => compat.itemProbability!(it.slot, it.embedding) ?? 0.5);
       }
     }
     options.log?.(`${taste.name}: AUC ${CHECKPOINTS.map((c) => result.aucAt[c]).join(' -> ')}; liked in top 20 ${CHECKPOINTS.map((c) => result.likedTop20At[c]).join(' -> ')}; centroid ${CHECKPOINTS.map((c) => result.centroidAucAt[c]).join(' -> ')}`);
@@ -137,33 +141,6 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
     noise,
     seconds_per_finetune: round(finetuneSeconds / Math.max(1, finetunes)),
   };
-}
-
-/** Per item, P(the person would wear it) under the user term (0.5 where the slot has none yet). */
-function itemProbabilities(personal: PersonalParams, items: readonly DataItem[]): Float64Array {
-  return Float64Array.from(items, (it) => {
-    const s = userLogit(personal, it.slot, userFeatures(it.embedding));
-    return s === null ? 0.5 : 1 / (1 + Math.exp(-s));
-  });
-}
-
-/**
- * The outfit whose answer says most about one item: the other items are likely liked and this one is
- * uncertain, so a "no" blames it and a "yes" clears it (a like or dislike of an outfit whose items are all
- * uncertain blames nobody in particular). Measured on the dev people against random picks.
- */
-function mostTelling(outfits: readonly Outfit[], p: Float64Array): Outfit {
-  let best = outfits[0]!;
-  let bestValue = -1;
-  for (const o of outfits) {
-    const ps = (Object.values(o) as number[]).map((i) => p[i]!);
-    const all = ps.reduce((a, b) => a * b, 1);
-    for (const q of ps) {
-      const value = (all / Math.max(q, 1e-9)) * q * (1 - q);
-      if (value > bestValue) [best, bestValue] = [o, value];
-    }
-  }
-  return best;
 }
 
 /** Best-scoring outfits with no item in more than two of them (as the app's suggestions are). */

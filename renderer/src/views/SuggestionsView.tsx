@@ -266,7 +266,7 @@ export function SuggestionsView({ personId, libraryVersion, pinned, pollMs }: { 
           <p className="judge__hint">
             Likes and dislikes teach the stylist your taste. <kbd>1</kbd>–<kbd>{current.items.length}</kbd> lock a garment for the next outfits.
           </p>
-          <WhyThisOutfit outfit={current} />
+          {current.question ? <QuestionNote outfit={current} /> : <WhyThisOutfit outfit={current} />}
         </div>
       </div>
     );
@@ -368,8 +368,9 @@ function OutfitCard({
       <ol className="outfit-card__stack">
         {outfit.items.map((item, i) => {
           const isLocked = locked.has(item.id) || pinned.has(item.id);
+          const asked = outfit.question?.aboutItemId === item.id;
           return (
-            <li key={item.id} className={isLocked ? 'outfit-card__garment outfit-card__garment--locked' : 'outfit-card__garment'}>
+            <li key={item.id} className={['outfit-card__garment', isLocked ? 'outfit-card__garment--locked' : '', asked ? 'outfit-card__garment--asked' : ''].filter(Boolean).join(' ')} data-asked={asked || undefined}>
               <div className="outfit-card__photo">
                 <Thumb sha256={item.sha256} alt={`${typeLabel(item.type)}, ${item.fileName}`} />
               </div>
@@ -397,6 +398,24 @@ function OutfitCard({
         })}
       </ol>
     </article>
+  );
+}
+
+/** Why an outfit is asked about: the stylist is unsure of one garment, and the answer is about that one. */
+function QuestionNote({ outfit }: { outfit: OutfitSuggestion }) {
+  const item = outfit.items.find((i) => i.id === outfit.question?.aboutItemId);
+  if (!item) return null;
+  const garment = typeLabel(item.type).toLowerCase();
+  return (
+    <section className="panel question-note" data-testid="question-note" aria-label="A question">
+      <h2 className="panel__title">
+        <Icon name="sparkles" width={16} height={16} /> A question
+      </h2>
+      <p>
+        Would you wear this {garment}? The stylist is not sure about it yet, and is fairly sure about the rest of the outfit, so your answer teaches it
+        most about the {garment}.
+      </p>
+    </section>
   );
 }
 

@@ -1,5 +1,6 @@
 // Through the core's API: judgements schedule fine-tuning, the status says "updating" then "idle", a new
-// version is stored, and the next suggestions reflect the judgements.
+// version is stored, the next suggestions reflect the judgements, and some of them ask about what the model is
+// least sure of.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCore } from '../../../electron/core/core.ts';
 import type { Core } from '../../../electron/core/core.ts';
@@ -56,11 +57,33 @@ describe('personalisation through the API', () => {
     const status = await waitIdle();
     expect(status.versionId).not.toBeNull();
     expect(status.lastError).toBeNull();
-    const after = await call('outfits.suggest', { personId, k: 30, allowNearDuplicates: true });
+    // Ranks among the best guesses (the questions put among them are about what the model is unsure of).
+    const after = (await call('outfits.suggest', { personId, k: 30, allowNearDuplicates: true })).filter((o) => !o.question);
     console.log(`loved top: rank ${rankOf(before, loved)} -> ${rankOf(after, loved)}; hated top: ${rankOf(before, hated)} -> ${rankOf(after, hated)}`);
     expect(rankOf(after, loved)).toBe(0);
     const hatedAfter = rankOf(after, hated);
     expect(hatedAfter === -1 || hatedAfter > rankOf(before, hated)).toBe(true);
+  });
+
+  it('asks, in one suggestion of three, about an item its model is unsure of', async () => {
+    const judged = new Set((await call('judgements.list', { personId })).map((j) => [...j.itemIds].sort((a, b) => a - b).join(',')));
+    // (Near duplicates allowed: this small wardrobe has fewer than 12 outfits that differ in two items.)
+    const list = await call('outfits.suggest', { personId, k: 12, allowNearDuplicates: true });
+    expect(list).toHaveLength(12);
+    expect(list.map((o) => Boolean(o.question))).toEqual(list.map((_, i) => (i + 1) % 3 === 0));
+    const questions = list.filter((o) => o.question);
+    for (const q of questions) {
+      expect(q.items.map((i) => i.type).sort()).toEqual(['bottom', 'shoes', 'top']);
+      expect(q.items.map((i) => i.id)).toContain(q.question!.aboutItemId);
+      expect(judged.has(q.items.map((i) => i.id).sort((a, b) => a - b).join(','))).toBe(false);
+      expect(q.pairScores.length).toBeGreaterThan(0);
+    }
+    expect(new Set(questions.map((q) => q.question!.aboutItemId)).size).toBe(questions.length);
+    // The same state asks the same; a request built around an item, or a person without a model, is not asked.
+    expect((await call('outfits.suggest', { personId, k: 12, allowNearDuplicates: true })).map((o) => o.question?.aboutItemId)).toEqual(list.map((o) => o.question?.aboutItemId));
+    expect((await call('outfits.suggest', { personId, k: 12, pinned: [questions[0]!.items[0]!.id] })).some((o) => o.question)).toBe(false);
+    const newcomer = (await call('people.create', { name: 'New' })).id;
+    expect((await call('outfits.suggest', { personId: newcomer, k: 12 })).some((o) => o.question)).toBe(false);
   });
 
   it('keeps versions and rolls back to the general model', async () => {

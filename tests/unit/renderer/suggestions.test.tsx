@@ -40,6 +40,23 @@ describe('suggestions', () => {
     expect(within(screen.getByTestId('next-button')).getByText('N')).toBeTruthy();
   });
 
+  it('shows a question as such: the garment it is about is marked and named, and the answer is recorded like any other', async () => {
+    const asked = OUTFIT_A.items.find((i) => i.type === 'bottom')!;
+    const question = { ...OUTFIT_A, question: { aboutItemId: asked.id } };
+    const api = createFakeApi({ 'outfits.suggest': () => [question, OUTFIT_B] });
+    const card = await openSuggestions(api);
+    const note = screen.getByRole('region', { name: 'A question' });
+    expect(note.textContent).toContain('Would you wear this bottom?');
+    expect(screen.queryByRole('region', { name: 'Why this outfit' })).toBeNull();
+    const marked = card.querySelectorAll('[data-asked]');
+    expect(marked).toHaveLength(1);
+    expect(marked[0]!.querySelector('img')!.getAttribute('src')).toBe(`/media/thumb/${asked.sha256}`);
+    fireEvent.keyDown(window, { key: 'd' });
+    await waitFor(() => expect(api.callsTo('judgements.record')).toEqual([{ personId: 1, itemIds: OUTFIT_A.items.map((i) => i.id), verdict: 'dislike' }]));
+    // The next card is a best guess again.
+    await screen.findByRole('region', { name: 'Why this outfit' });
+  });
+
   it('L likes and D dislikes the shown outfit (its item ids), then moves on', async () => {
     const api = createFakeApi({ 'outfits.suggest': () => [OUTFIT_A, OUTFIT_B] });
     await openSuggestions(api);

@@ -1,0 +1,118 @@
+// Questions: outfits shown to learn from rather than as the best guess. The answer to an outfit whose other items
+// the person very likely wears, while one item is uncertain, is about that item: a "no" blames it and a "yes"
+// clears it (a like or dislike of an outfit whose items are all uncertain blames nobody in particular). The
+// simulated people of `eval personal` are asked the same way; a loop that only shows its best guesses learns less
+// from the same number of answers (EVALUATION.md, Personalisation).
+import type { Judgement, OutfitSuggestion } from '../../../shared/api.ts';
+import type { PersonalCompat } from '../compat/model.ts';
+import { Rng } from '../learning/nn/rng.ts';
+import type { Slot } from '../outfits/slots.ts';
+import type { Outfit } from './finetune.ts';
+
+export interface Question {
+  outfit: Outfit;
+  /** The item the answer is about (an index, as in `outfit`). */
+  about: number;
+}
+
+/** The slots a question is made of. */
+export const QUESTION_SLOTS = ['top', 'bottom', 'shoes'] as const satisfies readonly Slot[];
+/** One suggestion in this many is a question (the simulated people are asked at a rate of 0.35). */
+export const QUESTION_EVERY = 3;
+
+/** The outfit whose answer says most about one of its items; p[i] = P(the person would wear item i). */
+export function mostTelling(outfits: readonly Outfit[], p: ArrayLike<number>): Question | null {
+  let best: Question | null = null;
+  let bestValue = -1;
+  for (const outfit of outfits) {
+    const ids = Object.values(outfit) as number[];
+    const all = ids.reduce((a, i) => a * p[i]!, 1);
+    for (const i of ids) {
+      const q = p[i]!;
+      const value = (all / Math.max(q, 1e-9)) * q * (1 - q);
+      if (value > bestValue) [best, bestValue] = [{ outfit, about: i }, value];
+    }
+  }
+  return best;
+}
+
+/** Identifies an outfit whatever the order of its items. */
+export function outfitKey(itemIds: readonly number[]): string {
+  return [...itemIds].sort((a, b) => a - b).join(',');
+}
+
+/**
+ * Up to `count` questions for a wardrobe: each the most telling of `candidates` random outfits of QUESTION_SLOTS
+ * (seeded, so the same wardrobe and answers ask the same), none already judged (`judged`: outfitKey of the item
+ * ids), no item asked about twice and no outfit twice.
+ */
+export function pickQuestions(
+  items: readonly { id: number; slot: Slot; probability: number }[],
+  judged: ReadonlySet<string>,
+  count: number,
+  seed: number,
+  candidates = 2000,
+): { itemIds: number[]; about: number }[] {
+  const bySlot = QUESTION_SLOTS.map((s) => items.flatMap((it, i) => (it.slot === s ? [i] : [])));
+  if (bySlot.some((rows) => rows.length === 0)) return [];
+  const p = items.map((it) => it.probability);
+  const rng = new Rng(seed);
+  const asked = new Set<number>();
+  const taken = new Set(judged);
+  const out: { itemIds: number[]; about: number }[] = [];
+  for (let q = 0; q < count; q++) {
+    const open: Outfit[] = [];
+    for (let c = 0; c < candidates; c++) {
+      const outfit: Outfit = Object.fromEntries(QUESTION_SLOTS.map((s, k) => [s, rng.pick(bySlot[k]!)]));
+      const ids = (Object.values(outfit) as number[]).map((i) => items[i]!.id);
+      if (!taken.has(outfitKey(ids)) && !(Object.values(outfit) as number[]).some((i) => asked.has(i))) open.push(outfit);
+    }
+    const best = mostTelling(open, p);
+    if (!best) break;
+    const itemIds = QUESTION_SLOTS.map((s) => items[best.outfit[s]!]!.id);
+    asked.add(best.about);
+    taken.add(outfitKey(itemIds));
+    out.push({ itemIds, about: items[best.about]!.id });
+  }
+  return out;
+}
+
+/**
+ * Questions for a person's wardrobe under their model: only items of the slots the model has learned take part,
+ * and what they have judged is not asked again. Seeded by the person and their number of judgements, so the same
+ * state asks the same.
+ */
+export function questionsFor(
+  wardrobe: { items: readonly { id: number; type: string }[]; embeddings: (ids: number[]) => Map<number, Float32Array> },
+  judgements: readonly Judgement[],
+  parts: PersonalCompat,
+  count: number,
+  personId: number,
+): { itemIds: number[]; about: number }[] {
+  if (!parts.itemProbability || count <= 0) return [];
+  const rows = wardrobe.items.filter((it) => (QUESTION_SLOTS as readonly string[]).includes(it.type));
+  const embeddings = wardrobe.embeddings(rows.map((r) => r.id));
+  const items = rows.flatMap((r) => {
+    const e = embeddings.get(r.id);
+    const probability = e ? parts.itemProbability!(r.type as Slot, e) : null;
+    return probability === null ? [] : [{ id: r.id, slot: r.type as Slot, probability }];
+  });
+  const judged = new Set(judgements.map((j) => outfitKey(j.itemIds)));
+  return pickQuestions(items, judged, count, personId * 100_003 + judgements.length);
+}
+
+/** The best suggestions with the questions put in every QUESTION_EVERY-th place, k in all, no outfit twice. */
+export function withQuestions(best: readonly OutfitSuggestion[], questions: readonly OutfitSuggestion[], k: number): OutfitSuggestion[] {
+  const key = (o: OutfitSuggestion) => outfitKey(o.items.map((i) => i.id));
+  const asked = new Set(questions.map(key));
+  const rest = best.filter((o) => !asked.has(key(o)));
+  const out: OutfitSuggestion[] = [];
+  let q = 0;
+  let b = 0;
+  while (out.length < k && (q < questions.length || b < rest.length)) {
+    const questionsPlace = (out.length + 1) % QUESTION_EVERY === 0;
+    if ((questionsPlace && q < questions.length) || b >= rest.length) out.push(questions[q++]!);
+    else out.push(rest[b++]!);
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+// Questions put among the suggestions: the outfit whose answer is about one item, where they go, and what is
+// never asked (a judged outfit, the same item twice).
+import { describe, expect, it } from 'vitest';
+import type { OutfitSuggestion } from '../../../shared/api.ts';
+import { mostTelling, outfitKey, pickQuestions, withQuestions } from '../../../electron/core/personal/questions.ts';
+
+describe('questions', () => {
+  it('asks about the uncertain item of an outfit whose other items are likely worn', () => {
+    // Items 0-2 surely worn, 3 uncertain, 4 and 5 uncertain too.
+    const p = [0.95, 0.95, 0.95, 0.5, 0.5, 0.5];
+    const outfits = [{ top: 3, bottom: 4, shoes: 5 }, { top: 3, bottom: 1, shoes: 2 }, { top: 0, bottom: 1, shoes: 2 }];
+    expect(mostTelling(outfits, p)).toEqual({ outfit: { top: 3, bottom: 1, shoes: 2 }, about: 3 });
+    expect(mostTelling([], p)).toBeNull();
+  });
+
+  it('picks outfits of top, bottom and shoes, never a judged one, never the same item twice, the same for the same seed', () => {
+    const items = [
+      ...[0.9, 0.5, 0.1].map((probability, i) => ({ id: 10 + i, slot: 'top' as const, probability })),
+      ...[0.9, 0.6].map((probability, i) => ({ id: 20 + i, slot: 'bottom' as const, probability })),
+      ...[0.9, 0.4].map((probability, i) => ({ id: 30 + i, slot: 'shoes' as const, probability })),
+    ];
+    const judged = new Set([outfitKey([11, 20, 30])]);
+    const picked = pickQuestions(items, judged, 3, 1, 200);
+    expect(picked.length).toBeGreaterThan(0);
+    for (const q of picked) {
+      expect(q.itemIds.map((id) => Math.floor(id / 10))).toEqual([1, 2, 3]);
+      expect(q.itemIds).toContain(q.about);
+      expect(judged.has(outfitKey(q.itemIds))).toBe(false);
+    }
+    expect(new Set(picked.map((q) => q.about)).size).toBe(picked.length);
+    // The best question (the uncertain top with the two likely items) was judged already: next best, an item at
+    // 0.6 or 0.4 with the two likely ones (0.81 x 0.24 each).
+    expect([{ itemIds: [10, 21, 30], about: 21 }, { itemIds: [10, 20, 31], about: 31 }]).toContainEqual(picked[0]);
+    expect(pickQuestions(items, judged, 3, 1, 200)).toEqual(picked);
+    expect(pickQuestions(items.filter((i) => i.slot !== 'shoes'), judged, 3, 1)).toEqual([]);
+  });
+
+  it('puts a question in every third place and leaves out a best guess it repeats', () => {
+    const outfit = (ids: number[], question?: number): OutfitSuggestion => ({ items: ids.map((id) => ({ id }) as OutfitSuggestion['items'][number]), score: 0, pairScores: [], ...(question ? { question: { aboutItemId: question } } : {}) });
+    const best = [outfit([1, 2, 3]), outfit([4, 5, 6]), outfit([7, 8, 9]), outfit([1, 5, 9]), outfit([2, 6, 7])];
+    const questions = [outfit([9, 8, 7], 9), outfit([3, 6, 9], 3)];
+    const list = withQuestions(best, questions, 6);
+    expect(list.map((o) => o.items.map((i) => i.id).join())).toEqual(['1,2,3', '4,5,6', '9,8,7', '1,5,9', '2,6,7', '3,6,9']);
+    expect(withQuestions(best, [], 3)).toEqual(best.slice(0, 3));
+    expect(withQuestions([], questions, 6)).toEqual(questions);
+  });
+});
