@@ -20,18 +20,29 @@ export const QUESTION_SLOTS = ['top', 'bottom', 'shoes'] as const satisfies read
 /** One suggestion in this many is a question (the simulated people are asked at a rate of 0.35). */
 export const QUESTION_EVERY = 3;
 
+/**
+ * How much the answer about an outfit says about one of its items, and which one (its index in `ps`), where
+ * ps[k] = P(the person would wear item k): P(the others are worn) x the item's own uncertainty q(1 - q).
+ */
+export function telling(ps: readonly number[]): { value: number; at: number } {
+  const all = ps.reduce((a, q) => a * q, 1);
+  let value = -1;
+  let at = -1;
+  ps.forEach((q, k) => {
+    const v = (all / Math.max(q, 1e-9)) * q * (1 - q);
+    if (v > value) [value, at] = [v, k];
+  });
+  return { value, at };
+}
+
 /** The outfit whose answer says most about one of its items; p[i] = P(the person would wear item i). */
 export function mostTelling(outfits: readonly Outfit[], p: ArrayLike<number>): Question | null {
   let best: Question | null = null;
   let bestValue = -1;
   for (const outfit of outfits) {
     const ids = Object.values(outfit) as number[];
-    const all = ids.reduce((a, i) => a * p[i]!, 1);
-    for (const i of ids) {
-      const q = p[i]!;
-      const value = (all / Math.max(q, 1e-9)) * q * (1 - q);
-      if (value > bestValue) [best, bestValue] = [{ outfit, about: i }, value];
-    }
+    const { value, at } = telling(ids.map((i) => p[i]!));
+    if (value > bestValue) [best, bestValue] = [{ outfit, about: ids[at]! }, value];
   }
   return best;
 }
@@ -55,24 +66,33 @@ export function pickQuestions(
 ): { itemIds: number[]; about: number }[] {
   const bySlot = QUESTION_SLOTS.map((s) => items.flatMap((it, i) => (it.slot === s ? [i] : [])));
   if (bySlot.some((rows) => rows.length === 0)) return [];
-  const p = items.map((it) => it.probability);
   const rng = new Rng(seed);
   const asked = new Set<number>();
   const taken = new Set(judged);
   const out: { itemIds: number[]; about: number }[] = [];
+  const rows = new Array<number>(QUESTION_SLOTS.length);
+  const ps = new Array<number>(QUESTION_SLOTS.length);
   for (let q = 0; q < count; q++) {
-    const open: Outfit[] = [];
+    let best: { itemIds: number[]; about: number } | null = null;
+    let bestValue = -1;
+    let bestRow = -1;
     for (let c = 0; c < candidates; c++) {
-      const outfit: Outfit = Object.fromEntries(QUESTION_SLOTS.map((s, k) => [s, rng.pick(bySlot[k]!)]));
-      const ids = (Object.values(outfit) as number[]).map((i) => items[i]!.id);
-      if (!taken.has(outfitKey(ids)) && !(Object.values(outfit) as number[]).some((i) => asked.has(i))) open.push(outfit);
+      for (let k = 0; k < rows.length; k++) {
+        rows[k] = rng.pick(bySlot[k]!);
+        ps[k] = items[rows[k]!]!.probability;
+      }
+      if (rows.some((r) => asked.has(r))) continue;
+      const { value, at } = telling(ps);
+      // The key is built only for a candidate that would win (a few per question).
+      if (value <= bestValue) continue;
+      const itemIds = rows.map((r) => items[r]!.id);
+      if (taken.has(outfitKey(itemIds))) continue;
+      [best, bestValue, bestRow] = [{ itemIds, about: itemIds[at]! }, value, rows[at]!];
     }
-    const best = mostTelling(open, p);
     if (!best) break;
-    const itemIds = QUESTION_SLOTS.map((s) => items[best.outfit[s]!]!.id);
-    asked.add(best.about);
-    taken.add(outfitKey(itemIds));
-    out.push({ itemIds, about: items[best.about]!.id });
+    asked.add(bestRow);
+    taken.add(outfitKey(best.itemIds));
+    out.push(best);
   }
   return out;
 }
