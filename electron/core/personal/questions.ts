@@ -19,6 +19,8 @@ export interface Question {
 export const QUESTION_SLOTS = ['top', 'bottom', 'shoes'] as const satisfies readonly Slot[];
 /** One suggestion in this many is a question (the simulated people are asked at a rate of 0.35). */
 export const QUESTION_EVERY = 3;
+/** Garments of a slot a question is drawn from, at most. */
+const QUESTION_POOL = 300;
 
 /**
  * How much the answer about an outfit says about one of its items, and which one (its index in `ps`), where
@@ -98,8 +100,8 @@ export function pickQuestions(
 }
 
 /**
- * Questions for a person's wardrobe under their model: only items of the slots the model has learned take part,
- * and what they have judged is not asked again. Seeded by the person and their number of judgements, so the same
+ * Questions for a person's wardrobe under their model: only items of the slots the model has learned take part
+ * (at most QUESTION_POOL of each), and what they have judged is not asked again. Seeded by the person and their number of judgements, so the same
  * state asks the same.
  */
 export function questionsFor(
@@ -110,7 +112,13 @@ export function questionsFor(
   personId: number,
 ): { itemIds: number[]; about: number }[] {
   if (!parts.itemProbability || count <= 0) return [];
-  const rows = wardrobe.items.filter((it) => (QUESTION_SLOTS as readonly string[]).includes(it.type));
+  const seed = personId * 100_003 + judgements.length;
+  // At most QUESTION_POOL garments of a slot take part (a seeded sample), so a large wardrobe costs no more.
+  const rng = new Rng(seed + 1);
+  const rows = QUESTION_SLOTS.flatMap((slot) => {
+    const all = wardrobe.items.filter((it) => it.type === slot);
+    return all.length > QUESTION_POOL ? rng.shuffle([...all]).slice(0, QUESTION_POOL) : all;
+  });
   const embeddings = wardrobe.embeddings(rows.map((r) => r.id));
   const items = rows.flatMap((r) => {
     const e = embeddings.get(r.id);
@@ -118,7 +126,7 @@ export function questionsFor(
     return probability === null ? [] : [{ id: r.id, slot: r.type as Slot, probability }];
   });
   const judged = new Set(judgements.map((j) => outfitKey(j.itemIds)));
-  return pickQuestions(items, judged, count, personId * 100_003 + judgements.length);
+  return pickQuestions(items, judged, count, seed);
 }
 
 /** The best suggestions with the questions put in every QUESTION_EVERY-th place, k in all, no outfit twice. */

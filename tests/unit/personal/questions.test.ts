@@ -2,7 +2,7 @@
 // never asked (a judged outfit, the same item twice).
 import { describe, expect, it } from 'vitest';
 import type { OutfitSuggestion } from '../../../shared/api.ts';
-import { mostTelling, outfitKey, pickQuestions, withQuestions } from '../../../electron/core/personal/questions.ts';
+import { mostTelling, outfitKey, pickQuestions, questionsFor, withQuestions } from '../../../electron/core/personal/questions.ts';
 
 describe('questions', () => {
   it('asks about the uncertain item of an outfit whose other items are likely worn', () => {
@@ -33,6 +33,21 @@ describe('questions', () => {
     expect([{ itemIds: [10, 21, 30], about: 21 }, { itemIds: [10, 20, 31], about: 31 }]).toContainEqual(picked[0]);
     expect(pickQuestions(items, judged, 3, 1, 200)).toEqual(picked);
     expect(pickQuestions(items.filter((i) => i.slot !== 'shoes'), judged, 3, 1)).toEqual([]);
+  });
+
+  it('reads at most 300 garments of a slot, so a large wardrobe costs no more', () => {
+    const items = [...Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, type: 'top' })), { id: 2001, type: 'bottom' }, { id: 3001, type: 'shoes' }, { id: 4001, type: 'dress' }];
+    const asked: number[][] = [];
+    const embeddings = (ids: number[]) => (asked.push(ids), new Map(ids.map((id) => [id, Float32Array.of(id)])));
+    const parts = { id: 'p', itemProbability: (_slot: string, e: Float32Array) => (e[0]! % 7) / 7 };
+    const questions = questionsFor({ items, embeddings }, [], parts, 2, 5);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.filter((id) => id <= 1000)).toHaveLength(300);
+    expect(asked[0]).toContain(2001);
+    expect(asked[0]).not.toContain(4001);
+    expect(questions).toHaveLength(2);
+    expect(questions[0]!.about).not.toBe(questions[1]!.about);
+    expect(questionsFor({ items, embeddings }, [], parts, 2, 5)).toEqual(questions);
   });
 
   it('puts a question in every third place and leaves out a best guess it repeats', () => {
