@@ -13,7 +13,7 @@ import type { Slot } from '../outfits/slots.ts';
 import { fineTune } from './finetune.ts';
 import type { FineTuneJudgement, Outfit } from './finetune.ts';
 import { toPersonalCompat } from './person-model.ts';
-import { mostTelling } from './questions.ts';
+import { QUESTION_EVERY, QUESTION_SLOTS, outfitKey, pickQuestions } from './questions.ts';
 import { DEV_TASTES, TASTES, outfitLiked, sampleWardrobe } from './simulated-people.ts';
 import type { Attributes, Taste } from './simulated-people.ts';
 
@@ -45,11 +45,6 @@ export interface PersonalEvalResult {
 }
 
 export const CHECKPOINTS = [0, 10, 20, 50, 100];
-/**
- * Share of suggestions picked to learn from (questions.ts) rather than as the best guess, tuned on the dev people;
- * the app asks one question in every QUESTION_EVERY suggestions.
- */
-export const EXPLORATION = 0.35;
 const SLOTS: Slot[] = ['top', 'bottom', 'shoes'];
 const WARDROBE: Partial<Record<Slot, number>> = { top: 120, bottom: 90, shoes: 60, outerwear: 30 };
 
@@ -87,6 +82,8 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
 
     const judged: FineTuneJudgement[] = [];
     const judgedKeys = new Set<string>();
+    const judgedSets = new Set<string>();
+    const questionSeed = rng.int(1 << 30);
     let prepared = new PreparedItems(model, items);
     let likely: Float64Array | null = null;
     const scoreAll = (os: Outfit[]) => os.map((o) => prepared.score(o as Instance));
@@ -104,17 +101,22 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
     for (let n = 0; n <= CHECKPOINTS.at(-1)!; n++) {
       if (CHECKPOINTS.includes(n)) measure(n);
       if (n === CHECKPOINTS.at(-1)) break;
-      // The app suggests: mostly its best unjudged outfit, sometimes one to learn from (exploration).
-      const open = candidates.filter((c) => !judgedKeys.has(keyOf(c)));
+      // The app suggests as it does for a person: one suggestion in QUESTION_EVERY is a question (questions.ts,
+      // once the model has learned something), the others its best unjudged outfit.
+      const question = likely && n % QUESTION_EVERY === QUESTION_EVERY - 1
+        ? pickQuestions(items.map((it, i) => ({ id: i, slot: it.slot, probability: likely![i]! })), judgedSets, 1, questionSeed + judged.length)[0]
+        : undefined;
       let next: Outfit;
-      if (rng.next() < EXPLORATION) next = likely ? mostTelling(open, likely)!.outfit : rng.pick(open);
+      if (question) next = Object.fromEntries(QUESTION_SLOTS.map((s, k) => [s, question.itemIds[k]!]));
       else {
+        const open = candidates.filter((c) => !judgedKeys.has(keyOf(c)));
         const scores = scoreAll(open);
         next = open[scores.indexOf(Math.max(...scores))]!;
       }
       const truth = likedByTaste(next);
       judged.push({ outfit: next, liked: rng.next() < noise ? !truth : truth });
       judgedKeys.add(keyOf(next));
+      judgedSets.add(outfitKey(Object.values(next) as number[]));
       // The app learns (debounced in the app; here after every judgement up to 20, then every 5).
       if (n + 1 <= 20 || (n + 1) % 5 === 0) {
         const t0 = performance.now();

@@ -1,23 +1,16 @@
 // Questions: outfits shown to learn from rather than as the best guess. The answer to an outfit whose other items
 // the person very likely wears, while one item is uncertain, is about that item: a "no" blames it and a "yes"
 // clears it (a like or dislike of an outfit whose items are all uncertain blames nobody in particular). The
-// simulated people of `eval personal` are asked the same way; a loop that only shows its best guesses learns less
-// from the same number of answers (EVALUATION.md, Personalisation).
+// simulated people of `eval personal` are asked by this same code; a loop that only shows its best guesses learns
+// less from the same number of answers (EVALUATION.md, Personalisation).
 import type { Judgement, OutfitSuggestion } from '../../../shared/api.ts';
 import type { PersonalCompat } from '../compat/model.ts';
 import { Rng } from '../learning/nn/rng.ts';
 import type { Slot } from '../outfits/slots.ts';
-import type { Outfit } from './finetune.ts';
-
-export interface Question {
-  outfit: Outfit;
-  /** The item the answer is about (an index, as in `outfit`). */
-  about: number;
-}
 
 /** The slots a question is made of. */
 export const QUESTION_SLOTS = ['top', 'bottom', 'shoes'] as const satisfies readonly Slot[];
-/** One suggestion in this many is a question (the simulated people are asked at a rate of 0.35). */
+/** One suggestion in this many is a question (in the app and in eval personal alike). */
 export const QUESTION_EVERY = 3;
 /** Garments of a slot a question is drawn from, at most. */
 const QUESTION_POOL = 300;
@@ -35,18 +28,6 @@ export function telling(ps: readonly number[]): { value: number; at: number } {
     if (v > value) [value, at] = [v, k];
   });
   return { value, at };
-}
-
-/** The outfit whose answer says most about one of its items; p[i] = P(the person would wear item i). */
-export function mostTelling(outfits: readonly Outfit[], p: ArrayLike<number>): Question | null {
-  let best: Question | null = null;
-  let bestValue = -1;
-  for (const outfit of outfits) {
-    const ids = Object.values(outfit) as number[];
-    const { value, at } = telling(ids.map((i) => p[i]!));
-    if (value > bestValue) [best, bestValue] = [{ outfit, about: ids[at]! }, value];
-  }
-  return best;
 }
 
 /** Identifies an outfit whatever the order of its items. */

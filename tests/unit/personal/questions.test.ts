@@ -2,15 +2,16 @@
 // never asked (a judged outfit, the same item twice).
 import { describe, expect, it } from 'vitest';
 import type { OutfitSuggestion } from '../../../shared/api.ts';
-import { mostTelling, outfitKey, pickQuestions, questionsFor, withQuestions } from '../../../electron/core/personal/questions.ts';
+import { outfitKey, pickQuestions, questionsFor, telling, withQuestions } from '../../../electron/core/personal/questions.ts';
 
 describe('questions', () => {
-  it('asks about the uncertain item of an outfit whose other items are likely worn', () => {
-    // Items 0-2 surely worn, 3 uncertain, 4 and 5 uncertain too.
-    const p = [0.95, 0.95, 0.95, 0.5, 0.5, 0.5];
-    const outfits = [{ top: 3, bottom: 4, shoes: 5 }, { top: 3, bottom: 1, shoes: 2 }, { top: 0, bottom: 1, shoes: 2 }];
-    expect(mostTelling(outfits, p)).toEqual({ outfit: { top: 3, bottom: 1, shoes: 2 }, about: 3 });
-    expect(mostTelling([], p)).toBeNull();
+  it('values an answer by how likely the other items are worn and how uncertain its item is', () => {
+    // Two likely items and an uncertain one: the answer is about the uncertain one.
+    expect(telling([0.95, 0.5, 0.95])).toEqual({ value: 0.95 * 0.95 * 0.25, at: 1 });
+    // Three uncertain items: worth less (a dislike blames nobody in particular).
+    expect(telling([0.5, 0.5, 0.5]).value).toBeLessThan(telling([0.95, 0.5, 0.95]).value);
+    // Three likely ones: little to learn.
+    expect(telling([0.95, 0.95, 0.95]).value).toBeLessThan(telling([0.95, 0.5, 0.95]).value);
   });
 
   it('picks outfits of top, bottom and shoes, never a judged one, never the same item twice, the same for the same seed', () => {
