@@ -42,6 +42,8 @@ export interface PersonalEvalResult {
   people_set: 'test' | 'dev';
   noise: number;
   seconds_per_finetune: number;
+  /** Suggestions that were questions (questions.ts), over all people. */
+  questions_asked: number;
 }
 
 export const CHECKPOINTS = [0, 10, 20, 50, 100];
@@ -53,6 +55,7 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
   const peopleSet = options.people ?? 'test';
   const people: PersonResult[] = [];
   let finetuneSeconds = 0;
+  let questionsAsked = 0;
   let finetunes = 0;
   (options.tastes ?? (peopleSet === 'dev' ? DEV_TASTES : TASTES)).forEach((taste, p) => {
     // Dev people draw other wardrobes and answers than the test people.
@@ -107,7 +110,10 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
         ? pickQuestions(items.map((it, i) => ({ id: i, slot: it.slot, probability: likely![i]! })), judgedSets, 1, questionSeed + judged.length)[0]
         : undefined;
       let next: Outfit;
-      if (question) next = Object.fromEntries(QUESTION_SLOTS.map((s, k) => [s, question.itemIds[k]!]));
+      if (question) {
+        next = Object.fromEntries(QUESTION_SLOTS.map((s, k) => [s, question.itemIds[k]!]));
+        questionsAsked++;
+      }
       else {
         const open = candidates.filter((c) => !judgedKeys.has(keyOf(c)));
         const scores = scoreAll(open);
@@ -142,6 +148,7 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
     people_set: peopleSet,
     noise,
     seconds_per_finetune: round(finetuneSeconds / Math.max(1, finetunes)),
+    questions_asked: questionsAsked,
   };
 }
 
