@@ -69,6 +69,13 @@ describe('personal fine-tuning', () => {
     expect(fineTune(w.model, w.items, j).id).toBe(fineTune(w.model, w.items, j).id);
   });
 
+  it('learns no item preferences from dislikes alone, and does from the first like on', () => {
+    const w = world(6);
+    const dislikes: FineTuneJudgement[] = Array.from({ length: 8 }, () => ({ outfit: w.outfit(), liked: false }));
+    expect(fineTune(w.model, w.items, dislikes).user.size).toBe(0);
+    expect(fineTune(w.model, w.items, [...dislikes, { outfit: w.outfit(), liked: true }]).user.size).toBeGreaterThan(0);
+  });
+
   it('keeps the pair networks near the general ones after a handful of judgements', () => {
     const w = world(7);
     const j: FineTuneJudgement[] = Array.from({ length: 10 }, (_, n) => ({ outfit: w.outfit(), liked: n % 3 === 0 }));
