@@ -115,10 +115,9 @@ export function openCore(options: CoreOptions): Core {
   const descriptionsChanged: (() => void)[] = [];
   let redescribe: RedescribeJob | null = null;
   let closed = false;
-  // Only when some item was described by other models is the backbone loaded for it (hashing the model files
-  // is cheap; loading the backbone is not).
-  // Only items whose original is there can be described again: one whose photo is gone (reported by the library
-  // check) would otherwise load the backbone at every open, for nothing.
+  // The backbone is loaded only when some item other models described can be described again (hashing the model
+  // files is cheap; loading the backbone is not): one whose photo is gone (reported by the library check) would
+  // otherwise load it at every open, for nothing.
   const hasOriginal = (item: StaleItem) => {
     const file = files.mediaPath('original', item.sha256, item.ext);
     return file !== null && fs.existsSync(file);
@@ -128,7 +127,7 @@ export function openCore(options: CoreOptions): Core {
   let runs = 0;
   const startModelUpdate = async (): Promise<RedescribeJob | null> => {
     const expected = await modelsKeyOf(modelPath, locateHeads(modelPath));
-    if (closed || !repo.hasStaleItems(expected) || !repo.staleItems(expected).some(hasOriginal)) return null;
+    if (closed || !repo.staleItems(expected).some(hasOriginal)) return null;
     if (redescribe?.snapshot().state === 'running') {
       checkAgain = true;
       return null;

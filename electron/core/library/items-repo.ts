@@ -219,11 +219,6 @@ export class ItemsRepo {
     })();
   }
 
-  /** Whether any item was described by other models than these (or by unknown ones). */
-  hasStaleItems(models: string): boolean {
-    return this.db.prepare('SELECT EXISTS (SELECT 1 FROM items WHERE models IS NOT ?)').pluck().get(models) === 1;
-  }
-
   /** Items described by other models than these (or by unknown ones), in id order. */
   staleItems(models: string): StaleItem[] {
     return this.db.prepare('SELECT id, sha256, ext FROM items WHERE models IS NOT ? ORDER BY id').all(models) as StaleItem[];

@@ -65,7 +65,7 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
     const attrs = wardrobeIdx.map((i) => pool[i]!.attributes);
     const bySlot = new Map<Slot, number[]>(SLOTS.map((s) => [s, items.flatMap((it, i) => (it.slot === s ? [i] : []))]));
     const likedByTaste = (o: Outfit) => outfitLiked(taste, SLOTS.map((s) => ({ slot: s, attributes: attrs[o[s]!]! })));
-    const keyOf = (o: Outfit) => SLOTS.map((s) => o[s]).join(',');
+    const keyOf = (o: Outfit) => outfitKey(Object.values(o) as number[]);
     const randomOutfits = (n: number, exclude: Set<string>): Outfit[] => {
       const out: Outfit[] = [];
       for (let tries = 0; out.length < n && tries < n * 20; tries++) {
@@ -85,7 +85,6 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
 
     const judged: FineTuneJudgement[] = [];
     const judgedKeys = new Set<string>();
-    const judgedSets = new Set<string>();
     const questionSeed = rng.int(1 << 30);
     let prepared = new PreparedItems(model, items);
     let likely: Float64Array | null = null;
@@ -107,7 +106,7 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
       // The app suggests as it does for a person: one suggestion in QUESTION_EVERY is a question (questions.ts,
       // once the model has learned something), the others its best unjudged outfit.
       const question = likely && n % QUESTION_EVERY === QUESTION_EVERY - 1
-        ? pickQuestions(items.map((it, i) => ({ id: i, slot: it.slot, probability: likely![i]! })), judgedSets, 1, questionSeed + judged.length)[0]
+        ? pickQuestions(items.map((it, i) => ({ id: i, slot: it.slot, probability: likely![i]! })), judgedKeys, 1, questionSeed + judged.length)[0]
         : undefined;
       let next: Outfit;
       if (question) {
@@ -122,7 +121,6 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
       const truth = likedByTaste(next);
       judged.push({ outfit: next, liked: rng.next() < noise ? !truth : truth });
       judgedKeys.add(keyOf(next));
-      judgedSets.add(outfitKey(Object.values(next) as number[]));
       // The app learns (debounced in the app; here after every judgement up to 20, then every 5).
       if (n + 1 <= 20 || (n + 1) % 5 === 0) {
         const t0 = performance.now();
