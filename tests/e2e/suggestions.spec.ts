@@ -132,5 +132,8 @@ test('once the model has learned from a like, one suggestion in three is a quest
   await expect(asked).toHaveCount(1);
   const type = (await asked.locator('.outfit-card__type').textContent())!.toLowerCase();
   await expect(note).toContainText(`Would you wear this ${type}?`);
+  // Marked in its own way (dashed), not as a locked garment (a solid ring), and labelled.
+  await expect(asked).toContainText('Not sure yet');
+  expect(await asked.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('dashed');
   await shot(page, 'question');
 });

@@ -374,6 +374,7 @@ function OutfitCard({
               <div className="outfit-card__photo">
                 <Thumb sha256={item.sha256} alt={`${typeLabel(item.type)}, ${item.fileName}`} />
               </div>
+              {asked && <span className="outfit-card__asked">Not sure yet</span>}
               <div className="outfit-card__caption">
                 <button type="button" className="outfit-card__type" onClick={() => onOpenItem(item.id)} aria-label={`${typeLabel(item.type)}: open ${item.fileName}`}>
                   {typeLabel(item.type)}
@@ -412,7 +413,7 @@ function QuestionNote({ outfit }: { outfit: OutfitSuggestion }) {
         <Icon name="sparkles" width={16} height={16} /> A question
       </h2>
       <p>
-        Would you wear this {garment}? The stylist is not sure about it yet, and is fairly sure about the rest of the outfit, so your answer teaches it
+        Would you wear this {garment}? The stylist is not sure about it yet (it is marked on the outfit), and is fairly sure about the rest of the outfit, so your answer teaches it
         most about the {garment}.
       </p>
     </section>

@@ -51,6 +51,10 @@ describe('suggestions', () => {
     const marked = card.querySelectorAll('[data-asked]');
     expect(marked).toHaveLength(1);
     expect(marked[0]!.querySelector('img')!.getAttribute('src')).toBe(`/media/thumb/${asked.sha256}`);
+    // Labelled on the card, and not styled as a locked garment.
+    expect(marked[0]!.textContent).toContain('Not sure yet');
+    expect(card.textContent!.match(/Not sure yet/g)).toHaveLength(1);
+    expect(marked[0]!.classList.contains('outfit-card__garment--locked')).toBe(false);
     fireEvent.keyDown(window, { key: 'd' });
     await waitFor(() => expect(api.callsTo('judgements.record')).toEqual([{ personId: 1, itemIds: OUTFIT_A.items.map((i) => i.id), verdict: 'dislike' }]));
     // The next card is a best guess again.
