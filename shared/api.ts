@@ -96,8 +96,14 @@ export const apiSchemas = {
       personId: id,
       itemIds: z.array(id).min(2).max(5),
       verdict: z.enum(['like', 'dislike']),
+      /** A dislike may name the garment that is wrong: one of itemIds. */
+      blamedItemId: id.optional(),
     })
-    .strict(),
+    .strict()
+    .refine((r) => r.blamedItemId === undefined || (r.verdict === 'dislike' && r.itemIds.includes(r.blamedItemId)), {
+      message: 'blamedItemId names a garment of a disliked outfit: one of itemIds',
+      path: ['blamedItemId'],
+    }),
   'judgements.list': z.object({ personId: id }).strict(),
   'judgements.undo': z.object({ personId: id, judgementId: id }).strict(),
   /** Whether the person's model is being fine-tuned now, and which version is in use. */
@@ -244,6 +250,8 @@ export interface Judgement {
   personId: number;
   itemIds: number[];
   verdict: 'like' | 'dislike';
+  /** Of a dislike: the garment the person said is wrong ("not this one"), when they said. */
+  blamedItemId?: number;
   createdAt: string;
 }
 

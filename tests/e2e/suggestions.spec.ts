@@ -137,3 +137,25 @@ test('once the model has learned from a like, one suggestion in three is a quest
   expect(await asked.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('dashed');
   await shot(page, 'question');
 });
+
+test('"Not this" on a garment, or Shift and its number: a dislike that names the garment, learned from', async ({ page, app }) => {
+  await openView(page, 'Suggestions');
+  await expect(card(page)).toBeVisible();
+  const subtitle = page.locator('.view-header__subtitle');
+  const at = Number((await subtitle.textContent())!.match(/^Outfit (\d+)/)![1]);
+  const shoesSha = (await idsOnCard(page))[2];
+  await card(page).getByRole('button', { name: /^Not this shoes/ }).click();
+  await expect(page.getByText('Disliked: not the shoes.', { exact: true }).first()).toBeVisible();
+  await expect(subtitle).toHaveText(new RegExp(`^Outfit ${at + 1} of`));
+  const topSha = (await idsOnCard(page))[0];
+  await page.keyboard.press('Shift+Digit1');
+  await expect(page.getByText('Disliked: not the top.', { exact: true }).first()).toBeVisible();
+  const [second, first] = await app.call('items.outfits', { personId: 1, verdict: 'dislike', limit: 2 });
+  const named = (j: typeof first) => j!.items.find((i) => i.id === j!.judgement.blamedItemId)?.sha256;
+  expect(named(first)).toBe(shoesSha);
+  expect(named(second)).toBe(topSha);
+  // Both are learned from: the person's model takes them in.
+  await expect.poll(async () => (await app.call('personal.status', { personId: 1 })).state, { timeout: 30_000 }).toBe('idle');
+  const used = (await app.call('personal.status', { personId: 1 })).judgementsUsed;
+  expect(used).toBe((await app.call('judgements.list', { personId: 1 })).length);
+});

@@ -147,9 +147,9 @@ export function createHandlers(s: CoreServices): Handlers {
       return styleStatus(jobId);
     },
     'style.info': () => outfits.info(),
-    'judgements.record': ({ personId, itemIds, verdict }) => {
+    'judgements.record': ({ personId, itemIds, verdict, blamedItemId }) => {
       s.people.get(personId);
-      const judgement = s.judgements.record(personId, itemIds, verdict);
+      const judgement = s.judgements.record(personId, itemIds, verdict, blamedItemId);
       personal.schedule(personId);
       return judgement;
     },

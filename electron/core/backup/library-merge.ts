@@ -88,6 +88,7 @@ interface SrcJudgement {
   person_id: number;
   verdict: string;
   item_ids_json: string;
+  blamed_item_id: number | null;
   created_at: string;
 }
 
@@ -140,7 +141,7 @@ export async function mergeLibraryArchive(options: MergeOptions): Promise<Librar
     const wardrobe = (src.prepare('SELECT person_id, item_id, added_at, archived_at, archive_reason FROM wardrobe WHERE deleted_at IS NULL').all() as SrcWardrobe[]).filter((w) =>
       personIds.has(w.person_id),
     );
-    const judgements = (src.prepare('SELECT person_id, verdict, item_ids_json, created_at FROM judgements WHERE undone_at IS NULL ORDER BY id').all() as SrcJudgement[]).filter((j) =>
+    const judgements = (src.prepare('SELECT person_id, verdict, item_ids_json, blamed_item_id, created_at FROM judgements WHERE undone_at IS NULL ORDER BY id').all() as SrcJudgement[]).filter((j) =>
       personIds.has(j.person_id),
     );
     const wanted = new Set(wardrobe.map((w) => w.item_id));
@@ -299,7 +300,7 @@ function mergeRows(
   let judgementsAdded = 0;
   const judgedPeople = new Set<number>();
   const sameJudgement = db.prepare('SELECT 1 FROM judgements WHERE person_id = ? AND verdict = ? AND item_ids_json = ? AND created_at = ? AND undone_at IS NULL').pluck();
-  const insertJudgement = db.prepare('INSERT INTO judgements (person_id, verdict, item_ids_json, created_at) VALUES (?, ?, ?, ?)');
+  const insertJudgement = db.prepare('INSERT INTO judgements (person_id, verdict, item_ids_json, blamed_item_id, created_at) VALUES (?, ?, ?, ?, ?)');
   for (const j of src.judgements) {
     const ids = (JSON.parse(j.item_ids_json) as number[]).map((id) => itemMap.get(id));
     if (ids.some((id) => id === undefined)) {
@@ -309,7 +310,7 @@ function mergeRows(
     const person = personMap.get(j.person_id)!;
     const json = JSON.stringify(ids);
     if (sameJudgement.get(person, j.verdict, json, j.created_at)) continue;
-    insertJudgement.run(person, j.verdict, json, j.created_at);
+    insertJudgement.run(person, j.verdict, json, j.blamed_item_id === null ? null : (itemMap.get(j.blamed_item_id) ?? null), j.created_at);
     judgementsAdded++;
     judgedPeople.add(person);
   }

@@ -171,6 +171,16 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'the garment a dislike names',
+    up(db) {
+      db.exec(`
+        -- A dislike may name the garment of the outfit that is wrong ("not this one"): one of item_ids_json.
+        ALTER TABLE judgements ADD COLUMN blamed_item_id INTEGER;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

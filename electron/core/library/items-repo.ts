@@ -5,6 +5,8 @@ import { GARMENT_TYPES } from '../../../shared/api.ts';
 import { CodeIndex } from '../heads/hamming.ts';
 import { FloatIndex } from '../heads/float-scan.ts';
 import { codeForType } from '../heads/predict.ts';
+import { JUDGEMENT_COLUMNS, toJudgement } from './judgement-rows.ts';
+import type { JudgementRow } from './judgement-rows.ts';
 
 export interface NewItem {
   sha256: string;
@@ -370,14 +372,14 @@ export class ItemsRepo {
   judgedOutfits(personId: number, filter: { itemId?: number; verdict?: Judgement['verdict'] }, limit: number): JudgedOutfit[] {
     const rows = this.db
       .prepare(
-        `SELECT id, person_id, verdict, item_ids_json, created_at FROM judgements
+        `SELECT ${JUDGEMENT_COLUMNS} FROM judgements
          WHERE person_id = @personId AND undone_at IS NULL
            ${filter.verdict ? 'AND verdict = @verdict' : ''}
            ${filter.itemId ? 'AND EXISTS (SELECT 1 FROM json_each(item_ids_json) j WHERE j.value = @itemId)' : ''}
          ORDER BY id DESC LIMIT @limit`,
       )
-      .all({ personId, verdict: filter.verdict, itemId: filter.itemId, limit }) as { id: number; person_id: number; verdict: Judgement['verdict']; item_ids_json: string; created_at: string }[];
-    const judgements: Judgement[] = rows.map((r) => ({ id: r.id, personId: r.person_id, verdict: r.verdict, itemIds: JSON.parse(r.item_ids_json) as number[], createdAt: r.created_at }));
+      .all({ personId, verdict: filter.verdict, itemId: filter.itemId, limit }) as JudgementRow[];
+    const judgements = rows.map(toJudgement);
     const ids = [...new Set(judgements.flatMap((j) => j.itemIds))];
     const items = new Map<number, Item>();
     if (ids.length > 0) {

@@ -2,21 +2,13 @@
 // from the judgements that stand (not undone), so nothing is learned that the record does not hold.
 import type { Database } from 'better-sqlite3';
 import type { Judgement } from '../../../shared/api.ts';
+import { JUDGEMENT_COLUMNS, toJudgement } from './judgement-rows.ts';
+import type { JudgementRow } from './judgement-rows.ts';
 import { NotFoundError } from './items-repo.ts';
 import type { ItemsRepo } from './items-repo.ts';
 
-interface JudgementRow {
-  id: number;
-  person_id: number;
-  verdict: 'like' | 'dislike';
-  item_ids_json: string;
-  created_at: string;
-}
-
-const COLUMNS = 'id, person_id, verdict, item_ids_json, created_at';
-
-function toJudgement(r: JudgementRow): Judgement {
-  return { id: r.id, personId: r.person_id, verdict: r.verdict, itemIds: JSON.parse(r.item_ids_json) as number[], createdAt: r.created_at };
+export class JudgementError extends Error {
+  override name = 'JudgementError';
 }
 
 export class JudgementsRepo {
@@ -28,23 +20,27 @@ export class JudgementsRepo {
     this.items = items;
   }
 
-  record(personId: number, itemIds: number[], verdict: Judgement['verdict']): Judgement {
+  /** `blamedItemId`: of a dislike, the garment of the outfit the person said is wrong. */
+  record(personId: number, itemIds: number[], verdict: Judgement['verdict'], blamedItemId?: number): Judgement {
+    if (blamedItemId !== undefined && (verdict !== 'dislike' || !itemIds.includes(blamedItemId))) {
+      throw new JudgementError('only a dislike names a garment, and it must be one of the outfit');
+    }
     if (!this.items.allVisible(personId, itemIds)) throw new NotFoundError(`an item of this outfit in person ${personId}'s wardrobe`);
     const row = this.db
-      .prepare(`INSERT INTO judgements (person_id, verdict, item_ids_json) VALUES (?, ?, ?) RETURNING ${COLUMNS}`)
-      .get(personId, verdict, JSON.stringify(itemIds)) as JudgementRow;
+      .prepare(`INSERT INTO judgements (person_id, verdict, item_ids_json, blamed_item_id) VALUES (?, ?, ?, ?) RETURNING ${JUDGEMENT_COLUMNS}`)
+      .get(personId, verdict, JSON.stringify(itemIds), blamedItemId ?? null) as JudgementRow;
     return toJudgement(row);
   }
 
   /** The judgements that stand, oldest first. */
   list(personId: number): Judgement[] {
-    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM judgements WHERE person_id = ? AND undone_at IS NULL ORDER BY id`).all(personId) as JudgementRow[];
+    const rows = this.db.prepare(`SELECT ${JUDGEMENT_COLUMNS} FROM judgements WHERE person_id = ? AND undone_at IS NULL ORDER BY id`).all(personId) as JudgementRow[];
     return rows.map(toJudgement);
   }
 
   undo(personId: number, judgementId: number): Judgement {
     const row = this.db
-      .prepare(`UPDATE judgements SET undone_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND person_id = ? AND undone_at IS NULL RETURNING ${COLUMNS}`)
+      .prepare(`UPDATE judgements SET undone_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND person_id = ? AND undone_at IS NULL RETURNING ${JUDGEMENT_COLUMNS}`)
       .get(judgementId, personId) as JudgementRow | undefined;
     if (!row) throw new NotFoundError(`judgement ${judgementId} of person ${personId}`);
     return toJudgement(row);

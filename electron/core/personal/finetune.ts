@@ -34,6 +34,8 @@ export type Outfit = Partial<Record<Slot, number>>;
 export interface FineTuneJudgement {
   outfit: Outfit;
   liked: boolean;
+  /** Of a dislike: the slot of the garment the person said is wrong ("not this one"), when they said. */
+  blamed?: Slot;
 }
 
 export interface FineTuneOptions {
@@ -59,7 +61,7 @@ export function fineTune(model: CompatModel, items: readonly FineTuneItem[], jud
   // outfit failed, and lowering every item shown steers the suggestions away from what was shown, right or wrong
   // (a two-slot taste unlearned in two seeds of three on a synthetic pool; on the dev people, AUC after 50
   // judgements 0.677 -> 0.725 over six seeds; EVALUATION.md).
-  const user = judgements.some((j) => j.liked) ? fitUserTerms(features.user, judgements, o) : new Map<Slot, Float32Array>();
+  const user = judgements.some((j) => j.liked || j.blamed) ? fitUserTerms(features.user, judgements, o) : new Map<Slot, Float32Array>();
   fitPairs(model, features.hidden, items, judgements, [...user.keys()], pairs, o);
   const id = crypto.createHash('sha256');
   for (const v of [...user.values(), ...[...pairs.values()].flatMap((p) => p.params().map((q) => q.value))]) id.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
@@ -140,8 +142,12 @@ function fitUserTerms(features: (i: number) => Float32Array, judgements: readonl
     b.g = new Float32Array(b.n);
   }
 
-  // Each judgement as (block, row) per item, resolved once.
-  const rows = judgements.map((j) => ({ liked: j.liked, at: (Object.entries(j.outfit) as [Slot, number][]).map(([slot, i]) => ({ b: blocks.get(slot)!, r: blocks.get(slot)!.row.get(i)! })) }));
+  // Each judgement as (block, row) per item, resolved once. A dislike whose wrong garment was named is an answer
+  // about that garment alone (nothing is assumed of the others).
+  const rows = judgements.map((j) => ({
+    liked: j.liked,
+    at: (Object.entries(j.outfit) as [Slot, number][]).filter(([slot]) => !j.blamed || slot === j.blamed).map(([slot, i]) => ({ b: blocks.get(slot)!, r: blocks.get(slot)!.row.get(i)! })),
+  }));
   const opt = new Adam([...blocks.values()].map((b) => b.w), { lr: 0.05 });
   for (let step = 0; step < o.userSteps; step++) {
     for (const b of blocks.values()) {

@@ -231,7 +231,9 @@ export function trainingData(wardrobe: readonly { item: Item; embedding: Float32
       if (i === undefined) complete = false;
       else outfit[items[i]!.slot as Slot] = i;
     }
-    if (complete) outfits.push({ outfit, liked: j.verdict === 'like' });
+    if (!complete) continue;
+    const blamed = j.blamedItemId === undefined ? undefined : items[index.get(j.blamedItemId)!]?.slot;
+    outfits.push({ outfit, liked: j.verdict === 'like', ...(blamed ? { blamed } : {}) });
   }
   return { items, outfits };
 }

@@ -121,16 +121,19 @@ export function SuggestionsView({ personId, libraryVersion, pinned, pollMs }: { 
     [outfits, index],
   );
 
+  /** Records the verdict on the shown outfit; a dislike may name the garment that is wrong (`blamed`). */
   const judge = useCallback(
-    async (verdict: Verdict) => {
+    async (verdict: Verdict, blamed?: Item) => {
       if (!current || busyRef.current) return;
       busyRef.current = true;
       setBusy(true);
       try {
-        const judgement = await client.call('judgements.record', { personId, itemIds: current.items.map((item) => item.id), verdict });
+        const itemIds = current.items.map((item) => item.id);
+        const judgement = await client.call('judgements.record', { personId, itemIds, verdict, ...(blamed ? { blamedItemId: blamed.id } : {}) });
+        const said = verdict === 'like' ? 'Liked' : blamed ? `Disliked: not the ${typeLabel(blamed.type).toLowerCase()}` : 'Disliked';
         setJudged((n) => n + 1);
-        advance(verdict === 'like' ? 'Liked.' : 'Disliked.');
-        undoToast(verdict === 'like' ? 'Liked: saved to your looks.' : 'Disliked.', async () => {
+        advance(`${said}.`);
+        undoToast(verdict === 'like' ? 'Liked: saved to your looks.' : `${said}.`, async () => {
           await client.call('judgements.undo', { personId, judgementId: judgement.id });
           setJudged((n) => n + 1);
         });
@@ -166,6 +169,10 @@ export function SuggestionsView({ personId, libraryVersion, pinned, pollMs }: { 
       if (key === 'l') void h.judge('like');
       else if (key === 'd') void h.judge('dislike');
       else if (key === 'n') h.next();
+      // Shift + a digit key names the wrong garment (by key position: where Shift is what types a digit, it locks).
+      else if (event.shiftKey && !/^[1-5]$/.test(key) && /^Digit[1-5]$/.test(event.code) && h.current?.items[Number(event.code.slice(5)) - 1]) {
+        void h.judge('dislike', h.current.items[Number(event.code.slice(5)) - 1]);
+      }
       else if (/^[1-5]$/.test(key) && h.current?.items[Number(key) - 1]) h.toggleLock(h.current.items[Number(key) - 1]!);
       else return;
       event.preventDefault();
@@ -247,7 +254,17 @@ export function SuggestionsView({ personId, libraryVersion, pinned, pollMs }: { 
   } else if (current) {
     body = (
       <div className="suggestions">
-        <OutfitCard outfit={current} position={index + 1} total={total} locked={lockedIds} pinned={new Set(pinned)} onToggleLock={toggleLock} onOpenItem={(id) => navigate({ view: 'item', itemId: id })} />
+        <OutfitCard
+          outfit={current}
+          position={index + 1}
+          total={total}
+          locked={lockedIds}
+          pinned={new Set(pinned)}
+          busy={busy}
+          onToggleLock={toggleLock}
+          onBlame={(item) => void judge('dislike', item)}
+          onOpenItem={(id) => navigate({ view: 'item', itemId: id })}
+        />
         <div className="suggestions__side">
           <div className="judge" role="group" aria-label="Your verdict">
             <button type="button" className="button button--large judge__dislike" data-testid="dislike-button" aria-keyshortcuts="D" disabled={busy} onClick={() => void judge('dislike')}>
@@ -264,7 +281,8 @@ export function SuggestionsView({ personId, libraryVersion, pinned, pollMs }: { 
             </button>
           </div>
           <p className="judge__hint">
-            Likes and dislikes teach the stylist your taste. <kbd>1</kbd>–<kbd>{current.items.length}</kbd> lock a garment for the next outfits.
+            Likes and dislikes teach the stylist your taste; “Not this” on a garment (<kbd>Shift</kbd>+<kbd>1</kbd>–<kbd>{current.items.length}</kbd>) says which one is
+            wrong and teaches it most. <kbd>1</kbd>–<kbd>{current.items.length}</kbd> lock a garment for the next outfits.
           </p>
           {current.question ? <QuestionNote outfit={current} /> : <WhyThisOutfit outfit={current} />}
         </div>
@@ -347,7 +365,9 @@ function OutfitCard({
   total,
   locked,
   pinned,
+  busy,
   onToggleLock,
+  onBlame,
   onOpenItem,
 }: {
   outfit: OutfitSuggestion;
@@ -355,7 +375,10 @@ function OutfitCard({
   total: number;
   locked: Set<number>;
   pinned: Set<number>;
+  busy: boolean;
   onToggleLock: (item: Item) => void;
+  /** Dislike the outfit because of this garment. */
+  onBlame: (item: Item) => void;
   onOpenItem: (itemId: number) => void;
 }) {
   return (
@@ -394,6 +417,18 @@ function OutfitCard({
                 <Icon name={isLocked ? 'lock' : 'unlock'} width={16} height={16} />
                 <kbd>{i + 1}</kbd>
               </button>
+              <button
+                type="button"
+                className="outfit-card__blame"
+                disabled={busy}
+                aria-keyshortcuts={`Shift+${i + 1}`}
+                aria-label={`Not this ${typeLabel(item.type).toLowerCase()}: dislike the outfit because of it`}
+                title="Dislike the outfit because of this garment"
+                onClick={() => onBlame(item)}
+              >
+                <Icon name="cross" width={14} height={14} />
+                Not this
+              </button>
             </li>
           );
         })}
@@ -414,7 +449,7 @@ function QuestionNote({ outfit }: { outfit: OutfitSuggestion }) {
       </h2>
       <p>
         Would you wear this {garment}? The stylist is not sure about it yet (it is marked on the outfit), and is fairly sure about the rest of the outfit, so your answer teaches it
-        most about the {garment}.
+        most about the {garment}. If you would not, “Not this” on it says so.
       </p>
     </section>
   );

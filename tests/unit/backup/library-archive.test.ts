@@ -53,7 +53,9 @@ async function picture(core: Core) {
       kind: p.kind,
       archived: p.archived,
       items: items.map((i) => `${i.sha256}:${i.type}:${i.typeSource}:${i.archiveReason ?? '-'}`).sort(),
-      judgements: judgements.map((j) => `${j.judgement.verdict}:${j.items.map((i) => i.sha256).join('+')}:${j.judgement.createdAt}`).sort(),
+      judgements: judgements
+        .map((j) => `${j.judgement.verdict}:${j.items.map((i) => i.sha256).join('+')}:${j.items.find((i) => i.id === j.judgement.blamedItemId)?.sha256 ?? '-'}:${j.judgement.createdAt}`)
+        .sort(),
     });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
@@ -108,6 +110,8 @@ beforeAll(async () => {
   await call(source, 'items.setType', { itemId: shoes.id, type: 'shoes' });
   await call(source, 'items.archive', { personId: ann, itemIds: [tee2!.id], reason: 'donated' });
   await call(source, 'judgements.record', { personId: ann, itemIds: [tee1!.id, pants1.id, shoes.id], verdict: 'like' });
+  // A dislike that names its wrong garment: the name comes along with the outfit.
+  await call(source, 'judgements.record', { personId: ann, itemIds: [tee1!.id, pants1.id, shoes.id], verdict: 'dislike', blamedItemId: pants1.id });
   const undone = await call(source, 'judgements.record', { personId: ann, itemIds: [tee1!.id, shoes.id], verdict: 'dislike' });
   await call(source, 'judgements.undo', { personId: ann, judgementId: undone.id });
   // A person in the bin is not exported.
@@ -206,9 +210,10 @@ describe('library.import', () => {
     const target = open();
     const job = await libraryJob(target, (await call(target, 'library.import', { path: exported.file!.path })).jobId);
     expect(job.state).toBe('done');
-    expect(job.summary).toMatchObject({ peopleAdded: 2, peopleMerged: 0, itemsAdded: 6, itemsKnown: 0, judgementsAdded: 1, skipped: [] });
+    expect(job.summary).toMatchObject({ peopleAdded: 2, peopleMerged: 0, itemsAdded: 6, itemsKnown: 0, judgementsAdded: 2, skipped: [] });
     expect(fs.existsSync(job.summary!.backupPath)).toBe(true);
     expect(await picture(target)).toEqual(await picture(source));
+    expect((await picture(target)).flatMap((p) => p.judgements).filter((j) => j.startsWith('dislike:') && !j.includes(':-:'))).toHaveLength(1);
     // The catalogue link survives, and every photo and thumbnail is served.
     const people = await call(target, 'people.list', { includeArchived: true });
     const anna = people.find((p) => p.name === 'Ann')!;
@@ -223,10 +228,10 @@ describe('library.import', () => {
         ({ id: _id, ...rest }) => rest,
       );
     expect(rows(target)).toEqual(rows(source));
-    // Suggestions work from the imported embeddings, and Ann's model learns from her imported like.
+    // Suggestions work from the imported embeddings, and Ann's model learns from her imported judgements.
     expect((await call(target, 'outfits.suggest', { personId: anna.id, k: 3 })).length).toBeGreaterThan(0);
     for (let i = 0; i < 600 && (await call(target, 'personal.status', { personId: anna.id })).versionId === null; i++) await new Promise((r) => setTimeout(r, 100));
-    expect((await call(target, 'personal.versions', { personId: anna.id })).map((v) => v.judgementsUsed)).toEqual([1]);
+    expect((await call(target, 'personal.versions', { personId: anna.id })).map((v) => v.judgementsUsed)).toEqual([2]);
   });
 
   it('merges into a library that has some of the same photos and a person of the same name, and twice is once', async () => {
@@ -234,7 +239,7 @@ describe('library.import', () => {
     const local = await call(target, 'people.create', { name: ' ann ' });
     await importPhotos(target, local.id, [teeFiles[0]!, ...pick('Shorts', 1)]);
     const first = await libraryJob(target, (await call(target, 'library.import', { path: exported.file!.path })).jobId);
-    expect(first.summary).toMatchObject({ peopleAdded: 1, peopleMerged: 1, itemsAdded: 5, itemsKnown: 1, judgementsAdded: 1 });
+    expect(first.summary).toMatchObject({ peopleAdded: 1, peopleMerged: 1, itemsAdded: 5, itemsKnown: 1, judgementsAdded: 2 });
     const merged = await call(target, 'items.list', { personId: local.id, limit: 100 });
     // The shorts that were here, Ann's tee, two pants and shoes, and the dress of the catalogue she now draws on;
     // the donated tee is archived.

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../electron/core/db/database.ts';
 import { ItemsRepo, NotFoundError } from '../../../electron/core/library/items-repo.ts';
 import type { NewItem } from '../../../electron/core/library/items-repo.ts';
-import { JudgementsRepo } from '../../../electron/core/library/judgements-repo.ts';
+import { JudgementError, JudgementsRepo } from '../../../electron/core/library/judgements-repo.ts';
 import { PeopleRepo } from '../../../electron/core/library/people-repo.ts';
 import type { GarmentType } from '../../../shared/api.ts';
 import { tempDir } from '../../helpers/kit.ts';
@@ -89,5 +89,19 @@ describe('judgements', () => {
     expect(judgements.list(ann.id)).toEqual([like]);
     expect(() => judgements.undo(ann.id, dislike.id)).toThrow(NotFoundError);
     expect(() => judgements.undo(bo.id, like.id)).toThrow(NotFoundError);
+  });
+
+  it('keep the garment a dislike names, which must be one of its outfit, and only of a dislike', () => {
+    const ann = people.create('Ann');
+    const ids = items.insertBatch(ann.id, [item(1, 'top'), item(2, 'bottom'), item(3, 'shoes'), item(4, 'shoes')], []);
+    const outfit = ids.slice(0, 3);
+    const blamed = judgements.record(ann.id, outfit, 'dislike', ids[1]);
+    expect(blamed.blamedItemId).toBe(ids[1]);
+    expect(judgements.record(ann.id, outfit, 'dislike')).not.toHaveProperty('blamedItemId');
+    expect(() => judgements.record(ann.id, outfit, 'like', ids[1])).toThrow(JudgementError);
+    expect(() => judgements.record(ann.id, outfit, 'dislike', ids[3])).toThrow(JudgementError);
+    expect(judgements.list(ann.id).map((j) => j.blamedItemId)).toEqual([ids[1], undefined]);
+    // The judged outfits of an item carry it too (an item's page, saved looks).
+    expect(items.judgedOutfits(ann.id, { itemId: ids[1]!, verdict: 'dislike' }, 10).map((o) => o.judgement.blamedItemId)).toEqual([undefined, ids[1]]);
   });
 });

@@ -76,6 +76,21 @@ describe('personal fine-tuning', () => {
     expect(fineTune(w.model, w.items, [...dislikes, { outfit: w.outfit(), liked: true }]).user.size).toBeGreaterThan(0);
   });
 
+  it('reads a dislike that names its wrong garment as an answer about that garment alone', () => {
+    const w = world(6);
+    const like: FineTuneJudgement = { outfit: w.outfit(), liked: true };
+    const disliked = w.outfit();
+    const probability = (j: FineTuneJudgement[], slot: Slot) => toPersonalCompat(w.model, fineTune(w.model, w.items, j)).itemProbability!(slot, w.items[disliked[slot]!]!.embedding)!;
+    const plain = [like, { outfit: disliked, liked: false }];
+    const named = [like, { outfit: disliked, liked: false, blamed: 'bottom' as Slot }];
+    // Named: the bottom takes the whole blame, the top and shoes none of it.
+    expect(probability(named, 'bottom')).toBeLessThan(probability(plain, 'bottom'));
+    expect(probability(named, 'top')).toBeGreaterThan(probability(plain, 'top'));
+    expect(probability(named, 'shoes')).toBeGreaterThan(probability(plain, 'shoes'));
+    // A named garment is something learned even before the first like.
+    expect(fineTune(w.model, w.items, [{ outfit: disliked, liked: false, blamed: 'top' }]).user.size).toBeGreaterThan(0);
+  });
+
   it('keeps the pair networks near the general ones after a handful of judgements', () => {
     const w = world(7);
     const j: FineTuneJudgement[] = Array.from({ length: 10 }, (_, n) => ({ outfit: w.outfit(), liked: n % 3 === 0 }));

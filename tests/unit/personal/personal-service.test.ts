@@ -12,7 +12,7 @@ import { CompatModel } from '../../../electron/core/compat/model.ts';
 import { fitFeatureTransform } from '../../../electron/core/compat/features.ts';
 import { saveModel } from '../../../electron/core/compat/store.ts';
 import { Rng } from '../../../electron/core/learning/nn/rng.ts';
-import { PersonalService } from '../../../electron/core/personal/personal-service.ts';
+import { PersonalService, trainingData } from '../../../electron/core/personal/personal-service.ts';
 import type { GarmentType } from '../../../shared/api.ts';
 import { tempDir } from '../../helpers/kit.ts';
 
@@ -66,6 +66,15 @@ describe('personal model service', () => {
     expect(status).toMatchObject({ state: 'idle', judgementsUsed: 2, lastError: null });
     expect(service.versions(personId)).toHaveLength(1);
     expect(service.personal(personId)?.id).toBe(`v${status.versionId}`);
+  });
+
+  it('trains on the garment a dislike names: the record becomes a judgement about that slot', () => {
+    judgements.record(personId, outfit(0, 0, 0), 'like');
+    judgements.record(personId, outfit(1, 1, 1), 'dislike', ids[4]);
+    const wardrobe = new ItemsRepo(db).wardrobeWithEmbeddings(personId);
+    const data = trainingData(wardrobe, judgements.list(personId));
+    expect(data.outfits.map((o) => [o.liked, o.blamed])).toEqual([[true, undefined], [false, 'bottom']]);
+    expect(data.items[data.outfits[1]!.outfit.bottom!]!.embedding).toEqual(wardrobe.find((w) => w.item.id === ids[4])!.embedding);
   });
 
   it('rolls back to a version, undoing the judgements made after it; reset undoes all', async () => {

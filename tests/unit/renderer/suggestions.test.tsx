@@ -61,6 +61,20 @@ describe('suggestions', () => {
     await screen.findByRole('region', { name: 'Why this outfit' });
   });
 
+  it('"Not this" on a garment, or Shift and its number, dislikes the outfit because of that garment', async () => {
+    const api = createFakeApi({ 'outfits.suggest': () => [OUTFIT_A, OUTFIT_B] });
+    const card = await openSuggestions(api);
+    const bottom = OUTFIT_A.items.find((i) => i.type === 'bottom')!;
+    fireEvent.click(within(card).getByRole('button', { name: /^Not this bottom/ }));
+    await waitFor(() => expect(api.callsTo('judgements.record')).toEqual([{ personId: 1, itemIds: [11, 12, 13], verdict: 'dislike', blamedItemId: bottom.id }]));
+    await screen.findByText('Outfit 2 of 2');
+    expect((await screen.findAllByText('Disliked: not the bottom.')).length).toBeGreaterThan(0);
+    // Shift + the third garment's key (by position, whatever the character it types).
+    fireEvent.keyDown(window, { key: '#', code: 'Digit3', shiftKey: true });
+    await waitFor(() => expect(api.callsTo('judgements.record')).toHaveLength(2));
+    expect(api.callsTo('judgements.record')[1]).toEqual({ personId: 1, itemIds: [21, 22, 23], verdict: 'dislike', blamedItemId: 23 });
+  });
+
   it('L likes and D dislikes the shown outfit (its item ids), then moves on', async () => {
     const api = createFakeApi({ 'outfits.suggest': () => [OUTFIT_A, OUTFIT_B] });
     await openSuggestions(api);
