@@ -31,8 +31,9 @@ const USAGE = `stylist <command>
                                        import rate end to end vs the backbone alone
   bench load --data DIR [--items N] [--wardrobe N] [--json]
                                        a 20,000-item library: memory, open time, API latency during an import
-  bench finetune --data DIR [--json]   judgement to re-ranked suggestions, with 200 judgements held
-  eval personal --lookbook DIR [--model DIR] [--people test|dev] [--json]
+  bench finetune --data DIR [--wardrobe N] [--json]
+                                       judgement to re-ranked suggestions, with 200 judgements held
+  eval personal --lookbook DIR [--model DIR] [--people test|dev] [--blame-rate R] [--json]
                                        personalisation with SYNTHETIC people (AUC, liked share in top 20)
   eval embeddings --data DIR [--json]  5-NN accuracy of the backbone's embeddings (clothing dataset, test people)
   train heads --data DIR [--out models/heads] [--json]

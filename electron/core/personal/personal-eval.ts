@@ -14,7 +14,7 @@ import { fineTune } from './finetune.ts';
 import type { FineTuneJudgement, Outfit } from './finetune.ts';
 import { toPersonalCompat } from './person-model.ts';
 import { QUESTION_EVERY, QUESTION_SLOTS, outfitKey, pickQuestions } from './questions.ts';
-import { DEV_TASTES, TASTES, outfitLiked, sampleWardrobe } from './simulated-people.ts';
+import { DEV_TASTES, TASTES, itemPasses, outfitLiked, sampleWardrobe } from './simulated-people.ts';
 import type { Attributes, Taste } from './simulated-people.ts';
 
 export interface PoolItem {
@@ -41,6 +41,8 @@ export interface PersonalEvalResult {
   synthetic: true;
   people_set: 'test' | 'dev';
   noise: number;
+  /** Share of dislikes for which the simulated person names the wrong garment (0: likes and dislikes only). */
+  blame_rate: number;
   seconds_per_finetune: number;
   /** Suggestions that were questions (questions.ts), over all people. */
   questions_asked: number;
@@ -50,8 +52,13 @@ export const CHECKPOINTS = [0, 10, 20, 50, 100];
 const SLOTS: Slot[] = ['top', 'bottom', 'shoes'];
 const WARDROBE: Partial<Record<Slot, number>> = { top: 120, bottom: 90, shoes: 60, outerwear: 30 };
 
-export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], options: { seed?: number; noise?: number; people?: 'test' | 'dev'; tastes?: readonly Taste[]; log?: (m: string) => void } = {}): PersonalEvalResult {
+export function evalPersonal(
+  model: CompatModel,
+  pool: readonly PoolItem[],
+  options: { seed?: number; noise?: number; blameRate?: number; people?: 'test' | 'dev'; tastes?: readonly Taste[]; log?: (m: string) => void } = {},
+): PersonalEvalResult {
   const noise = options.noise ?? 0.1;
+  const blameRate = options.blameRate ?? 0;
   const peopleSet = options.people ?? 'test';
   const people: PersonResult[] = [];
   let finetuneSeconds = 0;
@@ -119,7 +126,14 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
         next = open[scores.indexOf(Math.max(...scores))]!;
       }
       const truth = likedByTaste(next);
-      judged.push({ outfit: next, liked: rng.next() < noise ? !truth : truth });
+      const liked = rng.next() < noise ? !truth : truth;
+      // Some dislikes name the garment that is wrong: one failing the taste (any, when the answer was a slip).
+      let blamed: Slot | undefined;
+      if (!liked && blameRate > 0 && rng.next() < blameRate) {
+        const failing = SLOTS.filter((s) => !itemPasses(taste, s, attrs[next[s]!]!));
+        blamed = rng.pick(failing.length ? failing : SLOTS);
+      }
+      judged.push({ outfit: next, liked, ...(blamed ? { blamed } : {}) });
       judgedKeys.add(keyOf(next));
       // The app learns (debounced in the app; here after every judgement up to 20, then every 5).
       if (n + 1 <= 20 || (n + 1) % 5 === 0) {
@@ -145,6 +159,7 @@ export function evalPersonal(model: CompatModel, pool: readonly PoolItem[], opti
     synthetic: true,
     people_set: peopleSet,
     noise,
+    blame_rate: blameRate,
     seconds_per_finetune: round(finetuneSeconds / Math.max(1, finetunes)),
     questions_asked: questionsAsked,
   };

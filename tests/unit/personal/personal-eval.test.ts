@@ -47,4 +47,16 @@ describe('eval personal (synthetic pool)', () => {
       expect(r.auc_at[50], `seed ${seed}`).toBeGreaterThan(0.85);
     }
   }, 120_000);
+
+  it('learns from dislikes that name the wrong garment: a three-slot taste a loop of likes and dislikes turns against', () => {
+    const model = loadModel(SHIPPED_COMPAT_DIR);
+    const grey = (a: Record<string, string>) => a.color === 'GREY';
+    const taste: Taste = { name: 'grey all over', rules: { top: grey, bottom: grey, shoes: grey } };
+    // Seed 3 with likes and dislikes alone: AUC 0.05 after 50 judgements (a noisy first like taught the opposite,
+    // and the dislikes blame the garments it is unsure of, not the ones it is wrongly sure of).
+    const named = evalPersonal(model, pool(model.transform.pca.dim), { tastes: [taste], seed: 3, blameRate: 1 });
+    expect(named.blame_rate).toBe(1);
+    expect(named.auc_at[20]).toBeGreaterThan(0.9);
+    expect(named.auc_at[50]).toBeGreaterThan(0.9);
+  }, 120_000);
 });

@@ -15,12 +15,14 @@ import { printResult, progressLine } from '../output.ts';
 export async function evalPersonalCommand(args: ParsedArgs): Promise<void> {
   const people = stringFlag(args, 'people', 'test');
   if (people !== 'test' && people !== 'dev') throw new UsageError(`--people is test or dev, not ${people}`);
+  const blameRate = Number(stringFlag(args, 'blame-rate', '0'));
+  if (!(blameRate >= 0 && blameRate <= 1)) throw new UsageError(`--blame-rate is a share between 0 and 1, not ${stringFlag(args, 'blame-rate')}`);
   const dir = path.resolve(stringFlag(args, 'lookbook'));
   const model = loadModel(path.resolve(stringFlag(args, 'model', SHIPPED_COMPAT_DIR)));
   const data = await loadLookbookData(dir, { modelPath: path.join(stringFlag(args, 'models', GENERATED_MODELS_DIR), BACKBONE_FILE), onProgress: progressLine('embedding lookbook') });
   const lookbook = loadLookbook(dir);
   const pool: PoolItem[] = data.items.map((it, i) => ({ slot: it.slot, embedding: it.embedding, attributes: lookbook.items.get(data.itemIds[i]!)!.attributes }));
-  const result = evalPersonal(model, pool, { seed: Number(stringFlag(args, 'seed', '1')), people, log: (m) => console.error(m) });
+  const result = evalPersonal(model, pool, { seed: Number(stringFlag(args, 'seed', '1')), people, blameRate, log: (m) => console.error(m) });
   printResult(args, result, (r) =>
     [
       `SYNTHETIC ${r.people_set} people (${r.people.length} hidden tastes, ${r.noise * 100}% noisy answers), model ${model.meta.trainedOn}:`,
