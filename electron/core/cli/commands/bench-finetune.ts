@@ -28,12 +28,16 @@ import { printResult, progressLine } from '../output.ts';
 import { round } from './eval-embeddings.ts';
 import { garmentTypeOfLabel } from '../../heads/labels.ts';
 
+/** The wardrobe of 300 garments the bench holds by default; `--wardrobe N` scales it (as far as the kit has photos). */
 const WANT: Partial<Record<GarmentType, number>> = { top: 130, bottom: 100, shoes: 70 };
+const WANT_TOTAL = 300;
 
 export async function benchFinetune(args: ParsedArgs): Promise<void> {
   const rng = new Rng(11);
   const photos = rng.shuffle(loadClothingDataset(stringFlag(args, 'data')));
-  const chosen = Object.entries(WANT).flatMap(([type, n]) => photos.filter((p) => garmentTypeOfLabel(p.label) === type).slice(0, n));
+  const size = Number(stringFlag(args, 'wardrobe', String(WANT_TOTAL)));
+  if (!Number.isInteger(size) || size < 30) throw new Error(`--wardrobe takes a number of garments (at least 30), not ${stringFlag(args, 'wardrobe')}`);
+  const chosen = Object.entries(WANT).flatMap(([type, n]) => photos.filter((p) => garmentTypeOfLabel(p.label) === type).slice(0, Math.round((n * size) / WANT_TOTAL)));
   const { embeddings } = await embedFiles(chosen.map((p) => p.file), { modelPath: path.join(stringFlag(args, 'models', GENERATED_MODELS_DIR), BACKBONE_FILE), onProgress: progressLine('embedding') });
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stylist-bench-finetune-'));
