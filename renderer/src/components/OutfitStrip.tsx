@@ -4,7 +4,7 @@ import { formatDate, typeLabel } from '../lib/format.ts';
 import { Icon } from './Icon.tsx';
 import { Thumb } from './Thumb.tsx';
 
-/** A judged outfit as a small card: its garments top to bottom, the verdict, when, and actions. */
+/** A judged outfit as a small card: its garments top to bottom, the verdict (and the garment a dislike named), when, and actions. */
 export function OutfitStrip({
   outfit,
   highlight,
@@ -19,11 +19,17 @@ export function OutfitStrip({
 }) {
   const { judgement, items } = outfit;
   const liked = judgement.verdict === 'like';
+  const blamed = items.find((i) => i.id === judgement.blamedItemId);
+  const verdict = liked ? 'Liked' : blamed ? `Disliked: not the ${typeLabel(blamed.type).toLowerCase()}` : 'Disliked';
   return (
-    <article className="look" data-testid="look" aria-label={`${liked ? 'Liked' : 'Disliked'} outfit: ${items.map((i) => typeLabel(i.type)).join(', ')}`}>
+    <article className="look" data-testid="look" aria-label={`${verdict} outfit: ${items.map((i) => typeLabel(i.type)).join(', ')}`}>
       <ol className="look__items">
         {items.map((item) => (
-          <li key={item.id} className={item.id === highlight ? 'look__item look__item--here' : 'look__item'}>
+          <li
+            key={item.id}
+            className={['look__item', item.id === highlight ? 'look__item--here' : '', item === blamed ? 'look__item--blamed' : ''].filter(Boolean).join(' ')}
+            data-blamed={item === blamed || undefined}
+          >
             {onOpenItem && item.id !== highlight ? (
               <button type="button" className="look__open" aria-label={`Open ${item.fileName}`} onClick={() => onOpenItem(item.id)}>
                 <Thumb sha256={item.sha256} alt={`${typeLabel(item.type)}, ${item.fileName}`} />
@@ -37,7 +43,7 @@ export function OutfitStrip({
       <div className="look__meta">
         <span className={liked ? 'look__verdict look__verdict--like' : 'look__verdict'}>
           <Icon name={liked ? 'heart' : 'cross'} width={14} height={14} />
-          {liked ? 'Liked' : 'Disliked'}
+          {verdict}
         </span>
         <time className="look__when" dateTime={judgement.createdAt}>
           {formatDate(judgement.createdAt)}

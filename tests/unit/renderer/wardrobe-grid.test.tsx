@@ -219,6 +219,18 @@ describe('an item’s page', () => {
     expect(api.callsTo('items.similar')).toEqual([{ itemId: 5, k: 8, personId: 1 }]);
   });
 
+  it('says which garment a judged dislike named', async () => {
+    const outfit = makeOutfit([tee, makeItem(6, 'bottom'), makeItem(7, 'shoes')]);
+    const api = wardrobeCore([tee], {
+      'items.outfits': () => [{ judgement: { id: 9, personId: 1, itemIds: [5, 6, 7], verdict: 'dislike', blamedItemId: 7, createdAt: '2025-03-01T10:00:00Z' }, items: outfit.items }],
+    });
+    const look = within(await openItem(api)).getByTestId('look');
+    expect(look.textContent).toContain('Disliked: not the shoes');
+    const marked = look.querySelectorAll('[data-blamed]');
+    expect(marked).toHaveLength(1);
+    expect(marked[0]!.querySelector('img')!.getAttribute('alt')).toContain('Shoes');
+  });
+
   it('corrects the type, archives with a reason and goes back with Escape', async () => {
     const api = wardrobeCore([tee, makeItem(6, 'bottom')]);
     const view = await openItem(api);
