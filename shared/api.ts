@@ -106,6 +106,8 @@ export const apiSchemas = {
     }),
   'judgements.list': z.object({ personId: id }).strict(),
   'judgements.undo': z.object({ personId: id, judgementId: id }).strict(),
+  /** Names the garment a recorded dislike was about (one of its outfit), or with null takes the name back. */
+  'judgements.blame': z.object({ personId: id, judgementId: id, blamedItemId: id.nullable() }).strict(),
   /** Whether the person's model is being fine-tuned now, and which version is in use. */
   'personal.status': z.object({ personId: id }).strict(),
   /** Every version of the person's model, oldest first (the learning curve). */
@@ -358,6 +360,7 @@ export interface ApiResults {
   'judgements.record': Judgement;
   'judgements.list': Judgement[];
   'judgements.undo': Judgement;
+  'judgements.blame': Judgement;
   'personal.status': PersonalStatus;
   'personal.versions': ModelVersion[];
   'personal.rollback': ModelVersion[];

@@ -154,7 +154,19 @@ test('"Not this" on a garment, or Shift and its number: a dislike that names the
   const named = (j: typeof first) => j!.items.find((i) => i.id === j!.judgement.blamedItemId)?.sha256;
   expect(named(first)).toBe(shoesSha);
   expect(named(second)).toBe(topSha);
-  // Both are learned from: the person's model takes them in.
+  // A plain dislike is followed by the question which garment was wrong; answering names it.
+  const thirdSha = await idsOnCard(page);
+  await page.keyboard.press('d');
+  const ask = page.getByRole('region', { name: 'Which garment was wrong?' });
+  await expect(ask).toBeVisible();
+  await shot(page, 'name-dislike');
+  await ask.getByRole('button', { name: 'Not the bottom' }).click();
+  await expect(ask).toHaveCount(0);
+  await expect(page.getByText('Noted: not the bottom.', { exact: true }).first()).toBeVisible();
+  const [third] = await app.call('items.outfits', { personId: 1, verdict: 'dislike', limit: 1 });
+  expect(third!.items.map((i) => i.sha256)).toEqual(thirdSha);
+  expect(third!.items.find((i) => i.id === third!.judgement.blamedItemId)?.sha256).toBe(thirdSha[1]);
+  // All are learned from: the person's model takes them in.
   await expect.poll(async () => (await app.call('personal.status', { personId: 1 })).state, { timeout: 30_000 }).toBe('idle');
   const used = (await app.call('personal.status', { personId: 1 })).judgementsUsed;
   expect(used).toBe((await app.call('judgements.list', { personId: 1 })).length);

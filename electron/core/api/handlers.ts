@@ -4,6 +4,7 @@ import type { Handlers } from './dispatch.ts';
 import { ApiFailure } from './dispatch.ts';
 import type { CoreServices } from '../core.ts';
 import { bytesSource, expandPaths } from '../library/import-sources.ts';
+import { JudgementError } from '../library/judgements-repo.ts';
 import { OutfitRequestError } from '../outfits/suggest.ts';
 import { OutfitService } from '../outfits/service.ts';
 import { PersonalService } from '../personal/personal-service.ts';
@@ -156,6 +157,16 @@ export function createHandlers(s: CoreServices): Handlers {
     'judgements.list': ({ personId }) => {
       s.people.get(personId);
       return s.judgements.list(personId);
+    },
+    'judgements.blame': ({ personId, judgementId, blamedItemId }) => {
+      try {
+        const named = s.judgements.blame(personId, judgementId, blamedItemId);
+        personal.schedule(personId);
+        return named;
+      } catch (error) {
+        if (error instanceof JudgementError) throw new ApiFailure('bad_request', error.message);
+        throw error;
+      }
     },
     'judgements.undo': ({ personId, judgementId }) => {
       const undone = s.judgements.undo(personId, judgementId);

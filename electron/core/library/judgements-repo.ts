@@ -38,6 +38,17 @@ export class JudgementsRepo {
     return rows.map(toJudgement);
   }
 
+  /** Names (or, with null, un-names) the garment a standing dislike was about; it must be one of its outfit. */
+  blame(personId: number, judgementId: number, blamedItemId: number | null): Judgement {
+    const row = this.db.prepare(`SELECT ${JUDGEMENT_COLUMNS} FROM judgements WHERE id = ? AND person_id = ? AND undone_at IS NULL`).get(judgementId, personId) as JudgementRow | undefined;
+    if (!row) throw new NotFoundError(`judgement ${judgementId} of person ${personId}`);
+    const judgement = toJudgement(row);
+    if (blamedItemId !== null && (judgement.verdict !== 'dislike' || !judgement.itemIds.includes(blamedItemId))) {
+      throw new JudgementError('only a dislike names a garment, and it must be one of the outfit');
+    }
+    return toJudgement(this.db.prepare(`UPDATE judgements SET blamed_item_id = ? WHERE id = ? RETURNING ${JUDGEMENT_COLUMNS}`).get(blamedItemId, judgementId) as JudgementRow);
+  }
+
   undo(personId: number, judgementId: number): Judgement {
     const row = this.db
       .prepare(`UPDATE judgements SET undone_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND person_id = ? AND undone_at IS NULL RETURNING ${JUDGEMENT_COLUMNS}`)

@@ -50,6 +50,8 @@ export function SuggestionsView({ personId, libraryVersion, pinned, pollMs }: { 
   const [batch, setBatch] = useState(0);
   const [locked, setLocked] = useState<Item[]>([]);
   const [judged, setJudged] = useState(0);
+  /** The last verdict, when it was a dislike that named no garment: the window offers to name it. */
+  const [lastDislike, setLastDislike] = useState<{ judgementId: number; items: Item[] } | null>(null);
   // Key handlers read the latest state through a ref (the listener is registered once).
   const busyRef = useRef(false);
   const around = useLoad<Item[]>(() => Promise.all(pinned.map((itemId) => client.call('items.get', { personId, itemId }))), [client, personId, pinned.join(',')], {
@@ -132,10 +134,12 @@ export function SuggestionsView({ personId, libraryVersion, pinned, pollMs }: { 
         const judgement = await client.call('judgements.record', { personId, itemIds, verdict, ...(blamed ? { blamedItemId: blamed.id } : {}) });
         const said = verdict === 'like' ? 'Liked' : blamed ? `Disliked: not the ${typeLabel(blamed.type).toLowerCase()}` : 'Disliked';
         setJudged((n) => n + 1);
+        setLastDislike(verdict === 'dislike' && !blamed ? { judgementId: judgement.id, items: current.items } : null);
         advance(`${said}.`);
         undoToast(verdict === 'like' ? 'Liked: saved to your looks.' : `${said}.`, async () => {
           await client.call('judgements.undo', { personId, judgementId: judgement.id });
           setJudged((n) => n + 1);
+          setLastDislike((last) => (last?.judgementId === judgement.id ? null : last));
         });
       } catch (error) {
         report(error);
@@ -145,6 +149,26 @@ export function SuggestionsView({ personId, libraryVersion, pinned, pollMs }: { 
       }
     },
     [client, report, toast, personId, current, advance],
+  );
+
+  /** Names the garment the last dislike was about (asked after a plain dislike). */
+  const nameLastDislike = useCallback(
+    async (item: Item) => {
+      if (!lastDislike) return;
+      const { judgementId } = lastDislike;
+      setLastDislike(null);
+      try {
+        await client.call('judgements.blame', { personId, judgementId, blamedItemId: item.id });
+        setJudged((n) => n + 1);
+        undoToast(`Noted: not the ${typeLabel(item.type).toLowerCase()}.`, async () => {
+          await client.call('judgements.blame', { personId, judgementId, blamedItemId: null });
+          setJudged((n) => n + 1);
+        });
+      } catch (error) {
+        report(error);
+      }
+    },
+    [client, report, undoToast, personId, lastDislike],
   );
 
   const next = useCallback(() => {
@@ -284,6 +308,7 @@ export function SuggestionsView({ personId, libraryVersion, pinned, pollMs }: { 
             Likes and dislikes teach the stylist your taste; “Not this” on a garment (<kbd>Shift</kbd>+<kbd>1</kbd>–<kbd>{current.items.length}</kbd>) says which one is
             wrong and teaches it most. <kbd>1</kbd>–<kbd>{current.items.length}</kbd> lock a garment for the next outfits.
           </p>
+          {lastDislike ? <NameLastDislike items={lastDislike.items} onName={(item) => void nameLastDislike(item)} onSkip={() => setLastDislike(null)} /> : null}
           {current.question ? <QuestionNote outfit={current} /> : <WhyThisOutfit outfit={current} />}
         </div>
       </div>
@@ -434,6 +459,27 @@ function OutfitCard({
         })}
       </ol>
     </article>
+  );
+}
+
+/** After a dislike that named nothing: which garment of that outfit was wrong? (Optional; it teaches the most.) */
+function NameLastDislike({ items, onName, onSkip }: { items: Item[]; onName: (item: Item) => void; onSkip: () => void }) {
+  return (
+    <section className="panel name-dislike" data-testid="name-dislike" aria-label="Which garment was wrong?">
+      <h2 className="panel__title">Which garment was wrong?</h2>
+      <p className="muted">In the outfit you just disliked. Naming it teaches the stylist most; skip if it was the whole look.</p>
+      <div className="name-dislike__choices">
+        {items.map((item) => (
+          <button key={item.id} type="button" className="name-dislike__choice" onClick={() => onName(item)}>
+            <Thumb sha256={item.sha256} alt="" />
+            <span>Not the {typeLabel(item.type).toLowerCase()}</span>
+          </button>
+        ))}
+        <button type="button" className="button name-dislike__skip" onClick={onSkip}>
+          Skip
+        </button>
+      </div>
+    </section>
   );
 }
 

@@ -104,4 +104,21 @@ describe('judgements', () => {
     // The judged outfits of an item carry it too (an item's page, saved looks).
     expect(items.judgedOutfits(ann.id, { itemId: ids[1]!, verdict: 'dislike' }, 10).map((o) => o.judgement.blamedItemId)).toEqual([undefined, ids[1]]);
   });
+
+  it('name the garment of a dislike already recorded, or take the name back', () => {
+    const ann = people.create('Ann');
+    const bo = people.create('Bo');
+    const ids = items.insertBatch(ann.id, [item(1, 'top'), item(2, 'bottom'), item(3, 'shoes'), item(4, 'shoes')], []);
+    const outfit = ids.slice(0, 3);
+    const dislike = judgements.record(ann.id, outfit, 'dislike');
+    const like = judgements.record(ann.id, outfit, 'like');
+    expect(judgements.blame(ann.id, dislike.id, ids[2]!)).toEqual({ ...dislike, blamedItemId: ids[2] });
+    expect(judgements.list(ann.id)[0]!.blamedItemId).toBe(ids[2]);
+    expect(judgements.blame(ann.id, dislike.id, null)).toEqual(dislike);
+    expect(() => judgements.blame(ann.id, dislike.id, ids[3]!)).toThrow(JudgementError);
+    expect(() => judgements.blame(ann.id, like.id, ids[0]!)).toThrow(JudgementError);
+    expect(() => judgements.blame(bo.id, dislike.id, ids[0]!)).toThrow(NotFoundError);
+    judgements.undo(ann.id, dislike.id);
+    expect(() => judgements.blame(ann.id, dislike.id, ids[0]!)).toThrow(NotFoundError);
+  });
 });

@@ -64,6 +64,14 @@ const DEFAULTS: Handlers = {
     verdict,
     createdAt: '2025-01-01T00:00:00.000Z',
   }),
+  'judgements.blame': ({ personId, judgementId, blamedItemId }) => ({
+    id: judgementId,
+    personId,
+    itemIds: [],
+    verdict: 'dislike',
+    ...(blamedItemId === null ? {} : { blamedItemId }),
+    createdAt: '2025-01-01T00:00:00.000Z',
+  }),
 };
 
 export function createFakeApi(handlers: Handlers = {}): FakeApi {

@@ -75,6 +75,31 @@ describe('suggestions', () => {
     expect(api.callsTo('judgements.record')[1]).toEqual({ personId: 1, itemIds: [21, 22, 23], verdict: 'dislike', blamedItemId: 23 });
   });
 
+  it('after a dislike that named nothing, asks which garment was wrong; naming it (and undoing that) goes to judgements.blame', async () => {
+    const api = createFakeApi({
+      'outfits.suggest': () => [OUTFIT_A, OUTFIT_B, OUTFIT_A],
+      'judgements.record': ({ personId, itemIds, verdict }) => ({ id: 55, personId, itemIds, verdict, createdAt: '2025-01-01T00:00:00Z' }),
+    });
+    await openSuggestions(api);
+    expect(screen.queryByTestId('name-dislike')).toBeNull();
+    press('d');
+    const ask = await screen.findByRole('region', { name: 'Which garment was wrong?' });
+    // The garments of the outfit just disliked (the card now shows the next one).
+    expect(within(ask).getAllByRole('button', { name: /^Not the / }).map((b) => b.textContent)).toEqual(['Not the top', 'Not the bottom', 'Not the shoes']);
+    fireEvent.click(within(ask).getByRole('button', { name: 'Not the bottom' }));
+    await waitFor(() => expect(api.callsTo('judgements.blame')).toEqual([{ personId: 1, judgementId: 55, blamedItemId: 12 }]));
+    expect(screen.queryByTestId('name-dislike')).toBeNull();
+    fireEvent.click(await screen.findByRole('button', { name: 'Undo' }));
+    await waitFor(() => expect(api.callsTo('judgements.blame')[1]).toEqual({ personId: 1, judgementId: 55, blamedItemId: null }));
+    // Skip dismisses; a like, or a dislike that names its garment, asks nothing.
+    press('d');
+    fireEvent.click(within(await screen.findByRole('region', { name: 'Which garment was wrong?' })).getByRole('button', { name: 'Skip' }));
+    expect(screen.queryByTestId('name-dislike')).toBeNull();
+    press('l');
+    await waitFor(() => expect(api.callsTo('judgements.record')).toHaveLength(3));
+    expect(screen.queryByTestId('name-dislike')).toBeNull();
+  });
+
   it('L likes and D dislikes the shown outfit (its item ids), then moves on', async () => {
     const api = createFakeApi({ 'outfits.suggest': () => [OUTFIT_A, OUTFIT_B] });
     await openSuggestions(api);
