@@ -150,7 +150,7 @@ export function createHandlers(s: CoreServices): Handlers {
     'style.info': () => outfits.info(),
     'judgements.record': ({ personId, itemIds, verdict, blamedItemId }) => {
       s.people.get(personId);
-      const judgement = s.judgements.record(personId, itemIds, verdict, blamedItemId);
+      const judgement = refusingBadNames(() => s.judgements.record(personId, itemIds, verdict, blamedItemId));
       personal.schedule(personId);
       return judgement;
     },
@@ -159,14 +159,9 @@ export function createHandlers(s: CoreServices): Handlers {
       return s.judgements.list(personId);
     },
     'judgements.blame': ({ personId, judgementId, blamedItemId }) => {
-      try {
-        const named = s.judgements.blame(personId, judgementId, blamedItemId);
-        personal.schedule(personId);
-        return named;
-      } catch (error) {
-        if (error instanceof JudgementError) throw new ApiFailure('bad_request', error.message);
-        throw error;
-      }
+      const named = refusingBadNames(() => s.judgements.blame(personId, judgementId, blamedItemId));
+      personal.schedule(personId);
+      return named;
     },
     'judgements.undo': ({ personId, judgementId }) => {
       const undone = s.judgements.undo(personId, judgementId);
@@ -195,4 +190,14 @@ export function createHandlers(s: CoreServices): Handlers {
       return libraryStatus(jobId);
     },
   };
+}
+
+/** A garment named where it cannot be (not one of the outfit, or on a like) is the caller's mistake. */
+function refusingBadNames<T>(record: () => T): T {
+  try {
+    return record();
+  } catch (error) {
+    if (error instanceof JudgementError) throw new ApiFailure('bad_request', error.message);
+    throw error;
+  }
 }

@@ -11,6 +11,13 @@ export class JudgementError extends Error {
   override name = 'JudgementError';
 }
 
+/** A garment is named only on a dislike, and only one of its outfit. */
+function checkNamed(verdict: Judgement['verdict'], itemIds: readonly number[], blamedItemId: number | null | undefined): void {
+  if (blamedItemId != null && (verdict !== 'dislike' || !itemIds.includes(blamedItemId))) {
+    throw new JudgementError('only a dislike names a garment, and it must be one of the outfit');
+  }
+}
+
 export class JudgementsRepo {
   private readonly db: Database;
   private readonly items: ItemsRepo;
@@ -22,9 +29,7 @@ export class JudgementsRepo {
 
   /** `blamedItemId`: of a dislike, the garment of the outfit the person said is wrong. */
   record(personId: number, itemIds: number[], verdict: Judgement['verdict'], blamedItemId?: number): Judgement {
-    if (blamedItemId !== undefined && (verdict !== 'dislike' || !itemIds.includes(blamedItemId))) {
-      throw new JudgementError('only a dislike names a garment, and it must be one of the outfit');
-    }
+    checkNamed(verdict, itemIds, blamedItemId);
     if (!this.items.allVisible(personId, itemIds)) throw new NotFoundError(`an item of this outfit in person ${personId}'s wardrobe`);
     const row = this.db
       .prepare(`INSERT INTO judgements (person_id, verdict, item_ids_json, blamed_item_id) VALUES (?, ?, ?, ?) RETURNING ${JUDGEMENT_COLUMNS}`)
@@ -43,9 +48,7 @@ export class JudgementsRepo {
     const row = this.db.prepare(`SELECT ${JUDGEMENT_COLUMNS} FROM judgements WHERE id = ? AND person_id = ? AND undone_at IS NULL`).get(judgementId, personId) as JudgementRow | undefined;
     if (!row) throw new NotFoundError(`judgement ${judgementId} of person ${personId}`);
     const judgement = toJudgement(row);
-    if (blamedItemId !== null && (judgement.verdict !== 'dislike' || !judgement.itemIds.includes(blamedItemId))) {
-      throw new JudgementError('only a dislike names a garment, and it must be one of the outfit');
-    }
+    checkNamed(judgement.verdict, judgement.itemIds, blamedItemId);
     return toJudgement(this.db.prepare(`UPDATE judgements SET blamed_item_id = ? WHERE id = ? RETURNING ${JUDGEMENT_COLUMNS}`).get(blamedItemId, judgementId) as JudgementRow);
   }
 
