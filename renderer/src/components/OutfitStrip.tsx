@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { JudgedOutfit } from '../../../shared/api.ts';
-import { formatDate, typeLabel } from '../lib/format.ts';
+import { formatDate, typeLabel, verdictText } from '../lib/format.ts';
 import { Icon } from './Icon.tsx';
 import { Thumb } from './Thumb.tsx';
 
@@ -20,7 +20,7 @@ export function OutfitStrip({
   const { judgement, items } = outfit;
   const liked = judgement.verdict === 'like';
   const blamed = items.find((i) => i.id === judgement.blamedItemId);
-  const verdict = liked ? 'Liked' : blamed ? `Disliked: not the ${typeLabel(blamed.type).toLowerCase()}` : 'Disliked';
+  const verdict = verdictText(judgement.verdict, blamed);
   return (
     <article className="look" data-testid="look" aria-label={`${verdict} outfit: ${items.map((i) => typeLabel(i.type)).join(', ')}`}>
       <ol className="look__items">

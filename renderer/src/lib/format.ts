@@ -1,4 +1,4 @@
-import type { ArchiveReason, GarmentType } from '../../../shared/api.ts';
+import type { ArchiveReason, GarmentType, Judgement } from '../../../shared/api.ts';
 
 /**
  * Labels for every garment type. Typed as a Record over the contract's GarmentType, so adding a type to the
@@ -19,6 +19,12 @@ export const GARMENT_TYPE_LIST = Object.keys(TYPE_LABELS) as GarmentType[];
 
 export function typeLabel(type: GarmentType): string {
   return TYPE_LABELS[type]?.one ?? type;
+}
+
+/** A verdict in words: "Liked", "Disliked", or "Disliked: not the shoes" for a dislike that named its garment. */
+export function verdictText(verdict: Judgement['verdict'], blamed?: { type: GarmentType }): string {
+  if (verdict === 'like') return 'Liked';
+  return blamed ? `Disliked: not the ${typeLabel(blamed.type).toLowerCase()}` : 'Disliked';
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

@@ -7,7 +7,7 @@ import { Icon } from '../components/Icon.tsx';
 import { OutfitStrip } from '../components/OutfitStrip.tsx';
 import { Thumb } from '../components/Thumb.tsx';
 import { ViewHeader } from '../components/ViewHeader.tsx';
-import { TYPE_LABELS, plural, typeLabel } from '../lib/format.ts';
+import { TYPE_LABELS, plural, typeLabel, verdictText } from '../lib/format.ts';
 import { useLoad } from '../lib/useLoad.ts';
 import { useReportError } from '../state/errors.tsx';
 import { useNavigation } from '../state/navigation.tsx';
@@ -132,7 +132,7 @@ export function SuggestionsView({ personId, libraryVersion, pinned, pollMs }: { 
       try {
         const itemIds = current.items.map((item) => item.id);
         const judgement = await client.call('judgements.record', { personId, itemIds, verdict, ...(blamed ? { blamedItemId: blamed.id } : {}) });
-        const said = verdict === 'like' ? 'Liked' : blamed ? `Disliked: not the ${typeLabel(blamed.type).toLowerCase()}` : 'Disliked';
+        const said = verdictText(verdict, blamed);
         setJudged((n) => n + 1);
         setLastDislike(verdict === 'dislike' && !blamed ? { judgementId: judgement.id, items: current.items } : null);
         advance(`${said}.`);
