@@ -65,12 +65,12 @@ describe('personalisation through the API', () => {
     expect(hatedAfter === -1 || hatedAfter > rankOf(before, hated)).toBe(true);
   });
 
-  it('asks, in one suggestion of three, about an item its model is unsure of', async () => {
+  it('asks, in one suggestion of two, about an item its model is unsure of', async () => {
     const judged = new Set((await call('judgements.list', { personId })).map((j) => [...j.itemIds].sort((a, b) => a - b).join(',')));
     // (Near duplicates allowed: this small wardrobe has fewer than 12 outfits that differ in two items.)
     const list = await call('outfits.suggest', { personId, k: 12, allowNearDuplicates: true });
     expect(list).toHaveLength(12);
-    expect(list.map((o) => Boolean(o.question))).toEqual(list.map((_, i) => (i + 1) % 3 === 0));
+    expect(list.map((o) => Boolean(o.question))).toEqual(list.map((_, i) => (i + 1) % 2 === 0));
     const questions = list.filter((o) => o.question);
     for (const q of questions) {
       expect(q.items.map((i) => i.type).sort()).toEqual(['bottom', 'shoes', 'top']);
