@@ -65,8 +65,8 @@ export function fineTune(model: CompatModel, items: readonly FineTuneItem[], jud
   const pairs = new Map<PairKey, PairNetwork>();
   if (judgements.length === 0) return { pairs, user: new Map(), id: 'general' };
   const features = wardrobeFeatures(model, items);
-  // No user term until the person has liked something: with dislikes alone nothing says which item of an
-  // outfit failed, and lowering every item shown steers the suggestions away from what was shown, right or wrong
+  // No user term until the person has liked something or named a wrong garment: with unnamed dislikes alone
+  // nothing says which item of an outfit failed, and lowering every item shown steers the suggestions away from what was shown, right or wrong
   // (a two-slot taste unlearned in two seeds of three on a synthetic pool; on the dev people, AUC after 50
   // judgements 0.677 -> 0.725 over six seeds; EVALUATION.md).
   const user = judgements.some((j) => j.liked || j.blamed) ? fitUserTerms(features.user, judgements, o) : new Map<Slot, Float32Array>();
