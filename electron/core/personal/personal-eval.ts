@@ -49,7 +49,7 @@ export interface PersonalEvalResult {
 }
 
 export const CHECKPOINTS = [0, 10, 20, 50, 100];
-const SLOTS: Slot[] = ['top', 'bottom', 'shoes'];
+export const SLOTS: Slot[] = ['top', 'bottom', 'shoes'];
 const WARDROBE: Partial<Record<Slot, number>> = { top: 120, bottom: 90, shoes: 60, outerwear: 30 };
 
 export function evalPersonal(
@@ -65,29 +65,7 @@ export function evalPersonal(
   let questionsAsked = 0;
   let finetunes = 0;
   (options.tastes ?? (peopleSet === 'dev' ? DEV_TASTES : TASTES)).forEach((taste, p) => {
-    // Dev people draw other wardrobes and answers than the test people.
-    const rng = new Rng((options.seed ?? 1) * 1000 + p + (peopleSet === 'dev' ? 500 : 0));
-    const wardrobeIdx = sampleWardrobe(taste, pool, WARDROBE, rng);
-    const items: DataItem[] = wardrobeIdx.map((i) => ({ slot: pool[i]!.slot, embedding: pool[i]!.embedding }));
-    const attrs = wardrobeIdx.map((i) => pool[i]!.attributes);
-    const bySlot = new Map<Slot, number[]>(SLOTS.map((s) => [s, items.flatMap((it, i) => (it.slot === s ? [i] : []))]));
-    const likedByTaste = (o: Outfit) => outfitLiked(taste, SLOTS.map((s) => ({ slot: s, attributes: attrs[o[s]!]! })));
-    const keyOf = (o: Outfit) => outfitKey(Object.values(o) as number[]);
-    const randomOutfits = (n: number, exclude: Set<string>): Outfit[] => {
-      const out: Outfit[] = [];
-      for (let tries = 0; out.length < n && tries < n * 20; tries++) {
-        const o: Outfit = Object.fromEntries(SLOTS.map((s) => [s, rng.pick(bySlot.get(s)!)]));
-        const k = keyOf(o);
-        if (!exclude.has(k)) {
-          exclude.add(k);
-          out.push(o);
-        }
-      }
-      return out;
-    };
-    const seen = new Set<string>();
-    const heldOut = randomOutfits(1500, seen);
-    const heldLabels = heldOut.map(likedByTaste);
+    const { rng, items, attrs, likedByTaste, keyOf, randomOutfits, seen, heldOut, heldLabels } = simulatedPerson(taste, p, pool, options.seed ?? 1, peopleSet);
     const candidates = randomOutfits(3000, seen);
 
     const judged: FineTuneJudgement[] = [];
@@ -165,6 +143,36 @@ export function evalPersonal(
   };
 }
 
+/**
+ * A simulated person's world, the same for every eval: their wardrobe (sampled for the taste), 1,500 held-out
+ * random outfits labelled by the taste, and the random source that goes on to draw their answers.
+ */
+export function simulatedPerson(taste: Taste, index: number, pool: readonly PoolItem[], seed: number, peopleSet: 'test' | 'dev') {
+  // Dev people draw other wardrobes and answers than the test people.
+  const rng = new Rng(seed * 1000 + index + (peopleSet === 'dev' ? 500 : 0));
+  const wardrobeIdx = sampleWardrobe(taste, pool, WARDROBE, rng);
+  const items: DataItem[] = wardrobeIdx.map((i) => ({ slot: pool[i]!.slot, embedding: pool[i]!.embedding }));
+  const attrs = wardrobeIdx.map((i) => pool[i]!.attributes);
+  const bySlot = new Map<Slot, number[]>(SLOTS.map((s) => [s, items.flatMap((it, i) => (it.slot === s ? [i] : []))]));
+  const likedByTaste = (o: Outfit) => outfitLiked(taste, SLOTS.map((s) => ({ slot: s, attributes: attrs[o[s]!]! })));
+  const keyOf = (o: Outfit) => outfitKey(Object.values(o) as number[]);
+  const randomOutfits = (n: number, exclude: Set<string>): Outfit[] => {
+    const out: Outfit[] = [];
+    for (let tries = 0; out.length < n && tries < n * 20; tries++) {
+      const o: Outfit = Object.fromEntries(SLOTS.map((s) => [s, rng.pick(bySlot.get(s)!)]));
+      const k = keyOf(o);
+      if (!exclude.has(k)) {
+        exclude.add(k);
+        out.push(o);
+      }
+    }
+    return out;
+  };
+  const seen = new Set<string>();
+  const heldOut = randomOutfits(1500, seen);
+  return { rng, items, attrs, bySlot, likedByTaste, keyOf, randomOutfits, seen, heldOut, heldLabels: heldOut.map(likedByTaste) };
+}
+
 /** Best-scoring outfits with no item in more than two of them (as the app's suggestions are). */
 function topDiverse(outfits: Outfit[], scoreAll: (os: Outfit[]) => number[], k: number): Outfit[] {
   const scores = scoreAll(outfits);
@@ -204,6 +212,7 @@ function centroidScores(items: readonly DataItem[], judged: readonly FineTuneJud
   });
 }
 
-function round(x: number): number {
+/** To three decimals, as the evals print. */
+export function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
