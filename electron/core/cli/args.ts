@@ -22,7 +22,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   return { positionals, flags };
 }
 
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'open']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'open', 'ceiling']);
 
 export function stringFlag(args: ParsedArgs, key: string, fallback?: string): string {
   const v = args.flags.get(key);

@@ -35,6 +35,8 @@ const USAGE = `stylist <command>
                                        judgement to re-ranked suggestions, with 200 judgements held
   eval personal --lookbook DIR [--model DIR] [--people test|dev] [--blame-rate R] [--json]
                                        personalisation with SYNTHETIC people (AUC, liked share in top 20)
+  eval personal --ceiling --lookbook DIR [--people test|dev] [--json]
+                                       the most those people's answers can teach on the frozen features
   eval embeddings --data DIR [--json]  5-NN accuracy of the backbone's embeddings (clothing dataset, test people)
   train heads --data DIR [--out models/heads] [--json]
                                        train the garment-type and hashing heads, export them to ONNX

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SHIPPED_COMPAT_DIR, loadModel } from '../../../electron/core/compat/store.ts';
 import { Rng } from '../../../electron/core/learning/nn/rng.ts';
 import { CHECKPOINTS, evalPersonal } from '../../../electron/core/personal/personal-eval.ts';
+import { evalPersonalCeiling } from '../../../electron/core/personal/personal-ceiling.ts';
 import type { PoolItem } from '../../../electron/core/personal/personal-eval.ts';
 import type { Taste } from '../../../electron/core/personal/simulated-people.ts';
 
@@ -58,5 +59,21 @@ describe('eval personal (synthetic pool)', () => {
     expect(named.blame_rate).toBe(1);
     expect(named.auc_at[20]).toBeGreaterThan(0.9);
     expect(named.auc_at[50]).toBeGreaterThan(0.9);
+  }, 120_000);
+
+  it('measures the ceiling of single-garment answers on the same people: rising with answers, lower with mistakes', () => {
+    const model = loadModel(SHIPPED_COMPAT_DIR);
+    const grey = (a: Record<string, string>) => a.color === 'GREY';
+    const taste: Taste = { name: 'grey tops with grey bottoms', rules: { top: grey, bottom: grey } };
+    const r = evalPersonalCeiling(model, pool(model.transform.pca.dim), { tastes: [taste], seed: 1 });
+    expect(r.synthetic).toBe(true);
+    expect(Object.keys(r.ceiling_auc_at).map(Number)).toEqual(CHECKPOINTS.filter((c) => c > 0));
+    // The pool carries the colour plainly, so clean answers about 20 well-spread garments teach it.
+    expect(r.clean_ceiling_auc_at[20]).toBeGreaterThan(0.95);
+    expect(r.clean_ceiling_auc_at[100]).toBeGreaterThan(0.95);
+    // Half the answers wrong teach nothing.
+    const coin = evalPersonalCeiling(model, pool(model.transform.pca.dim), { tastes: [taste], seed: 1, noise: 0.5 });
+    expect(coin.ceiling_auc_at[100]).toBeLessThan(0.75);
+    expect(coin.clean_ceiling_auc_at[100]).toBe(r.clean_ceiling_auc_at[100]);
   }, 120_000);
 });

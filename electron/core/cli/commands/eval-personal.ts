@@ -6,6 +6,7 @@ import { loadLookbookData } from '../../compat/lookbook-data.ts';
 import { SHIPPED_COMPAT_DIR, loadModel } from '../../compat/store.ts';
 import { CHECKPOINTS, evalPersonal } from '../../personal/personal-eval.ts';
 import type { PoolItem } from '../../personal/personal-eval.ts';
+import { evalPersonalCeiling } from '../../personal/personal-ceiling.ts';
 import { BACKBONE_FILE } from '../../core.ts';
 import { GENERATED_MODELS_DIR } from '../../paths.ts';
 import type { ParsedArgs } from '../args.ts';
@@ -22,7 +23,18 @@ export async function evalPersonalCommand(args: ParsedArgs): Promise<void> {
   const data = await loadLookbookData(dir, { modelPath: path.join(stringFlag(args, 'models', GENERATED_MODELS_DIR), BACKBONE_FILE), onProgress: progressLine('embedding lookbook') });
   const lookbook = loadLookbook(dir);
   const pool: PoolItem[] = data.items.map((it, i) => ({ slot: it.slot, embedding: it.embedding, attributes: lookbook.items.get(data.itemIds[i]!)!.attributes }));
-  const result = evalPersonal(model, pool, { seed: Number(stringFlag(args, 'seed', '1')), people, blameRate, log: (m) => console.error(m) });
+  const seed = Number(stringFlag(args, 'seed', '1'));
+  if (args.flags.get('ceiling')) {
+    const ceiling = evalPersonalCeiling(model, pool, { seed, people });
+    printResult(args, ceiling, (r) =>
+      [
+        `Ceiling on the frozen features, SYNTHETIC ${r.people_set} people: each answer about one garment of a slot the taste rules (an oracle), garments chosen to cover the wardrobe:`,
+        ...Object.keys(r.ceiling_auc_at).map((c) => `  after ${c} answers: AUC ${r.ceiling_auc_at[Number(c)]} with ${r.noise * 100}% wrong, ${r.clean_ceiling_auc_at[Number(c)]} with none`),
+      ].join('\n'),
+    );
+    return;
+  }
+  const result = evalPersonal(model, pool, { seed, people, blameRate, log: (m) => console.error(m) });
   printResult(args, result, (r) =>
     [
       `SYNTHETIC ${r.people_set} people (${r.people.length} hidden tastes, ${r.noise * 100}% noisy answers), model ${model.meta.trainedOn}:`,
