@@ -1,13 +1,12 @@
-// How far the personal model can go on the frozen features, whatever the app asks: the same SYNTHETIC people as
-// `eval personal` (same wardrobes, same held-out outfits), but instead of judging outfits each answer is about
-// one garment of a slot the taste rules (an oracle: the app cannot know which slots those are), the garments
-// chosen to cover the wardrobe (cluster medoids of the slot's embeddings), the answers as noisy as the loop's.
-// A judgement of an outfit is one yes or no, so it can say at most as much as one such answer; where this
-// ceiling is under a target, no choice of questions reaches it with these features and this noise.
-import type { CompatModel } from '../compat/model.ts';
+// How far the personal model can go on the frozen features: the same SYNTHETIC people as `eval personal` (same
+// wardrobes, same held-out outfits, the same learner), but each answer is about one garment of a slot the taste
+// rules (an oracle: the app cannot know which slots those are), chosen as well as measured so far (medoids first,
+// then the garment the model is least sure of), and as often wrong as the loop's answers. A judgement of an outfit
+// is one yes or no, so it can say no more than one such answer about the right garment: where this ceiling is
+// under a target, questions about outfits will not reach it with these features and this noise.
+import type { CompatModel, PersonalCompat } from '../compat/model.ts';
 import { auc, mean } from '../evaluation/metrics.ts';
 import { medoids } from '../learning/medoids.ts';
-import type { Slot } from '../outfits/slots.ts';
 import { fineTune } from './finetune.ts';
 import type { FineTuneJudgement } from './finetune.ts';
 import { CHECKPOINTS, SLOTS, round, simulatedPerson } from './personal-eval.ts';
@@ -38,25 +37,41 @@ export function evalPersonalCeiling(
   const people = (options.tastes ?? (peopleSet === 'dev' ? DEV_TASTES : TASTES)).map((taste, p) => {
     const { rng, items, attrs, bySlot, heldOut, heldLabels } = simulatedPerson(taste, p, pool, options.seed ?? 1, peopleSet);
     const ruled = SLOTS.filter((s) => taste.rules[s]);
-    const aucOf = (judgements: FineTuneJudgement[]) => {
-      const personal = toPersonalCompat(model, fineTune(model, items, judgements));
+    const aucOf = (personal: PersonalCompat) => {
       const scores = heldOut.map((o) => SLOTS.reduce((sum, s) => sum + Math.log(personal.itemProbability!(s, items[o[s]!]!.embedding) ?? 1), 0));
       return round(auc(scores.filter((_, i) => heldLabels[i]), scores.filter((_, i) => !heldLabels[i])));
     };
-    const person = { taste: taste.name, ceilingAucAt: {} as Record<number, number>, cleanCeilingAucAt: {} as Record<number, number> };
-    for (const budget of budgets) {
-      // The budget shared evenly over the ruled slots; each slot's share spent on its medoids.
-      const asked = ruled.flatMap((slot, k) => {
-        const rows = bySlot.get(slot)!;
-        const share = Math.floor(budget / ruled.length) + (k < budget % ruled.length ? 1 : 0);
-        return medoids(rows.map((i) => items[i]!.embedding), share, rng).map((r) => ({ slot, item: rows[r]! }));
-      });
-      const answers = asked.map(({ slot, item }) => ({ outfit: { [slot]: item }, truth: itemPasses(taste, slot as Slot, attrs[item]!) }));
-      person.cleanCeilingAucAt[budget] = aucOf(answers.map((a) => ({ outfit: a.outfit, liked: a.truth })));
-      person.ceilingAucAt[budget] = aucOf(answers.map((a) => ({ outfit: a.outfit, liked: rng.next() < noise ? !a.truth : a.truth })));
-    }
-    return person;
+    // The ruled slots take turns. Each slot's first answers are about two medoids (garments that stand for the
+    // slot); after that, about the garment of the slot the model is least sure of. The model learns as in the
+    // loop: after every answer up to 20, then every 5.
+    const ask = (wrongShare: number) => {
+      const at: Record<number, number> = {};
+      const answers: FineTuneJudgement[] = [];
+      const asked = new Set<number>();
+      const starters = new Map(ruled.map((slot) => [slot, medoids(bySlot.get(slot)!.map((i) => items[i]!.embedding), 2, rng).map((r) => bySlot.get(slot)![r]!)]));
+      let personal: PersonalCompat | null = null;
+      for (let n = 0; n < budgets.at(-1)!; n++) {
+        const slot = ruled[n % ruled.length]!;
+        const open = bySlot.get(slot)!.filter((i) => !asked.has(i));
+        const starter = starters.get(slot)!.find((i) => !asked.has(i));
+        const item = starter ?? leastSure(open, (i) => personal?.itemProbability!(slot, items[i]!.embedding) ?? 0.5);
+        asked.add(item);
+        const truth = itemPasses(taste, slot, attrs[item]!);
+        answers.push({ outfit: { [slot]: item }, liked: rng.next() < wrongShare ? !truth : truth });
+        if (n + 1 <= 20 || (n + 1) % 5 === 0) personal = toPersonalCompat(model, fineTune(model, items, answers));
+        if (budgets.includes(n + 1)) at[n + 1] = aucOf(personal!);
+      }
+      return at;
+    };
+    return { taste: taste.name, ceilingAucAt: ask(noise), cleanCeilingAucAt: ask(0) };
   });
   const avg = (pick: (r: (typeof people)[number]) => Record<number, number>) => Object.fromEntries(budgets.map((b) => [b, round(mean(people.map((r) => pick(r)[b]!)))]));
   return { ceiling_auc_at: avg((r) => r.ceilingAucAt), clean_ceiling_auc_at: avg((r) => r.cleanCeilingAucAt), people, synthetic: true, people_set: peopleSet, noise };
+}
+
+/** The item whose probability is nearest 0.5. */
+function leastSure(items: readonly number[], probability: (i: number) => number): number {
+  let best = items[0]!;
+  for (const i of items) if (Math.abs(probability(i) - 0.5) < Math.abs(probability(best) - 0.5)) best = i;
+  return best;
 }

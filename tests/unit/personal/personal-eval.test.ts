@@ -61,14 +61,14 @@ describe('eval personal (synthetic pool)', () => {
     expect(named.auc_at[50]).toBeGreaterThan(0.9);
   }, 120_000);
 
-  it('measures the ceiling of single-garment answers on the same people: rising with answers, lower with mistakes', () => {
+  it('measures the ceiling of single-garment answers on the same people: clean answers teach the taste, coin flips nothing', () => {
     const model = loadModel(SHIPPED_COMPAT_DIR);
     const grey = (a: Record<string, string>) => a.color === 'GREY';
     const taste: Taste = { name: 'grey tops with grey bottoms', rules: { top: grey, bottom: grey } };
     const r = evalPersonalCeiling(model, pool(model.transform.pca.dim), { tastes: [taste], seed: 1 });
     expect(r.synthetic).toBe(true);
     expect(Object.keys(r.ceiling_auc_at).map(Number)).toEqual(CHECKPOINTS.filter((c) => c > 0));
-    // The pool carries the colour plainly, so clean answers about 20 well-spread garments teach it.
+    // The pool carries the colour plainly, so 20 clean answers about well-chosen garments teach it.
     expect(r.clean_ceiling_auc_at[20]).toBeGreaterThan(0.95);
     expect(r.clean_ceiling_auc_at[100]).toBeGreaterThan(0.95);
     // Half the answers wrong teach nothing.
