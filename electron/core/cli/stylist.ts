@@ -33,9 +33,9 @@ const USAGE = `stylist <command>
                                        a 20,000-item library: memory, open time, API latency during an import
   bench finetune --data DIR [--wardrobe N] [--json]
                                        judgement to re-ranked suggestions, with 200 judgements held
-  eval personal --lookbook DIR [--model DIR] [--people test|dev] [--blame-rate R] [--json]
+  eval personal --lookbook DIR [--model DIR] [--people test|dev] [--seed N] [--blame-rate R] [--json]
                                        personalisation with SYNTHETIC people (AUC, liked share in top 20)
-  eval personal --ceiling --lookbook DIR [--people test|dev] [--json]
+  eval personal --ceiling --lookbook DIR [--people test|dev] [--seed N] [--json]
                                        the most those people's answers can teach on the frozen features
   eval embeddings --data DIR [--json]  5-NN accuracy of the backbone's embeddings (clothing dataset, test people)
   train heads --data DIR [--out models/heads] [--json]
