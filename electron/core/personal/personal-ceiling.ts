@@ -51,13 +51,16 @@ export function evalPersonalCeiling(
       const starters = new Map(ruled.map((slot) => [slot, medoids(bySlot.get(slot)!.map((i) => items[i]!.embedding), 2, rng).map((r) => bySlot.get(slot)![r]!)]));
       let personal: PersonalCompat | null = null;
       for (let n = 0; n < budgets.at(-1)!; n++) {
-        const slot = ruled[n % ruled.length]!;
-        const open = bySlot.get(slot)!.filter((i) => !asked.has(i));
-        const starter = starters.get(slot)!.find((i) => !asked.has(i));
-        const item = starter ?? leastSure(open, (i) => personal?.itemProbability!(slot, items[i]!.embedding) ?? 0.5);
-        asked.add(item);
-        const truth = itemPasses(taste, slot, attrs[item]!);
-        answers.push({ outfit: { [slot]: item }, liked: rng.next() < wrongShare ? !truth : truth });
+        // (A slot whose every garment has been asked about drops out of the turns.)
+        const turns = ruled.filter((s) => bySlot.get(s)!.some((i) => !asked.has(i)));
+        if (turns.length) {
+          const slot = turns[n % turns.length]!;
+          const open = bySlot.get(slot)!.filter((i) => !asked.has(i));
+          const item = starters.get(slot)!.find((i) => !asked.has(i)) ?? leastSure(open, (i) => personal?.itemProbability!(slot, items[i]!.embedding) ?? 0.5);
+          asked.add(item);
+          const truth = itemPasses(taste, slot, attrs[item]!);
+          answers.push({ outfit: { [slot]: item }, liked: rng.next() < wrongShare ? !truth : truth });
+        }
         if (n + 1 <= 20 || (n + 1) % 5 === 0) personal = toPersonalCompat(model, fineTune(model, items, answers));
         if (budgets.includes(n + 1)) at[n + 1] = aucOf(personal!);
       }

@@ -75,5 +75,9 @@ describe('eval personal (synthetic pool)', () => {
     const coin = evalPersonalCeiling(model, pool(model.transform.pca.dim), { tastes: [taste], seed: 1, noise: 0.5 });
     expect(coin.ceiling_auc_at[100]).toBeLessThan(0.75);
     expect(coin.clean_ceiling_auc_at[100]).toBe(r.clean_ceiling_auc_at[100]);
+    // A taste on one slot of fewer garments (60 shoes) than the answers (100): every one is asked about, then no more.
+    const shoes: Taste = { name: 'grey shoes', rules: { shoes: grey } };
+    const small = evalPersonalCeiling(model, pool(model.transform.pca.dim), { tastes: [shoes], seed: 1 });
+    expect(small.clean_ceiling_auc_at[100]).toBeGreaterThan(0.95);
   }, 120_000);
 });

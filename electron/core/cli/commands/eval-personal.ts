@@ -28,7 +28,7 @@ export async function evalPersonalCommand(args: ParsedArgs): Promise<void> {
     const ceiling = evalPersonalCeiling(model, pool, { seed, people });
     printResult(args, ceiling, (r) =>
       [
-        `Ceiling on the frozen features, SYNTHETIC ${r.people_set} people: each answer about one garment of a slot the taste rules (an oracle), garments chosen to cover the wardrobe:`,
+        `Ceiling on the frozen features, SYNTHETIC ${r.people_set} people: each answer about one garment of a slot the taste rules (an oracle): two medoids per slot, then the garment the model is least sure of:`,
         ...Object.keys(r.ceiling_auc_at).map((c) => `  after ${c} answers: AUC ${r.ceiling_auc_at[Number(c)]} with ${r.noise * 100}% wrong, ${r.clean_ceiling_auc_at[Number(c)]} with none`),
       ].join('\n'),
     );
