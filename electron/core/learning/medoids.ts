@@ -3,6 +3,7 @@
 // centre. Answers about these cover the wardrobe with the fewest questions (the personalisation ceiling's
 // item choice, personal-ceiling.ts).
 import { dot, normalize } from '../evaluation/metrics.ts';
+import { argmax } from '../heads/labels.ts';
 import type { Rng } from './nn/rng.ts';
 
 /** Indices of k distinct vectors, one per cluster (all of them when there are no more than k). */
@@ -10,13 +11,8 @@ export function medoids(vectors: readonly Float32Array[], k: number, rng: Rng, i
   if (vectors.length <= k) return vectors.map((_, i) => i);
   const unit = vectors.map(normalize);
   let centres: Float32Array[] = farthestPoints(unit, k, rng).map((i) => Float32Array.from(unit[i]!));
-  const nearest = (v: Float32Array, among: readonly Float32Array[]) => {
-    let best = 0;
-    for (let c = 1; c < among.length; c++) if (dot(v, among[c]!) > dot(v, among[best]!)) best = c;
-    return best;
-  };
   for (let it = 0; it < iterations; it++) {
-    const cluster = unit.map((v) => nearest(v, centres));
+    const cluster = unit.map((v) => argmax(centres.map((c) => dot(v, c))));
     centres = centres.map((old, c) => {
       const sum = new Float32Array(old.length);
       let n = 0;
@@ -30,10 +26,7 @@ export function medoids(vectors: readonly Float32Array[], k: number, rng: Rng, i
   }
   const taken = new Set<number>();
   return centres.map((c) => {
-    let best = -1;
-    unit.forEach((v, i) => {
-      if (!taken.has(i) && (best < 0 || dot(v, c) > dot(unit[best]!, c))) best = i;
-    });
+    const best = argmax(unit.map((v, i) => (taken.has(i) ? -Infinity : dot(v, c))));
     taken.add(best);
     return best;
   });
@@ -44,8 +37,7 @@ function farthestPoints(unit: readonly Float32Array[], k: number, rng: Rng): num
   const picked = [rng.int(unit.length)];
   const closest = unit.map((v) => dot(v, unit[picked[0]!]!));
   while (picked.length < k) {
-    let next = 0;
-    for (let i = 1; i < unit.length; i++) if (closest[i]! < closest[next]!) next = i;
+    const next = argmax(closest.map((s) => -s));
     picked.push(next);
     unit.forEach((v, i) => (closest[i] = Math.max(closest[i]!, dot(v, unit[next]!))));
   }

@@ -5,7 +5,8 @@
 // is one yes or no, so it can say no more than one such answer about the right garment: where this ceiling is
 // under a target, questions about outfits will not reach it with these features and this noise.
 import type { CompatModel, PersonalCompat } from '../compat/model.ts';
-import { auc, mean } from '../evaluation/metrics.ts';
+import { mean } from '../evaluation/metrics.ts';
+import { argmax } from '../heads/labels.ts';
 import { medoids } from '../learning/medoids.ts';
 import { fineTune } from './finetune.ts';
 import type { FineTuneJudgement } from './finetune.ts';
@@ -35,12 +36,9 @@ export function evalPersonalCeiling(
   const peopleSet = options.people ?? 'test';
   const budgets = CHECKPOINTS.filter((c) => c > 0);
   const people = (options.tastes ?? (peopleSet === 'dev' ? DEV_TASTES : TASTES)).map((taste, p) => {
-    const { rng, items, attrs, bySlot, heldOut, heldLabels } = simulatedPerson(taste, p, pool, options.seed ?? 1, peopleSet);
+    const { rng, items, attrs, bySlot, heldOut, heldOutAuc } = simulatedPerson(taste, p, pool, options.seed ?? 1, peopleSet);
     const ruled = SLOTS.filter((s) => taste.rules[s]);
-    const aucOf = (personal: PersonalCompat) => {
-      const scores = heldOut.map((o) => SLOTS.reduce((sum, s) => sum + Math.log(personal.itemProbability!(s, items[o[s]!]!.embedding) ?? 1), 0));
-      return round(auc(scores.filter((_, i) => heldLabels[i]), scores.filter((_, i) => !heldLabels[i])));
-    };
+    const aucOf = (personal: PersonalCompat) => heldOutAuc(heldOut.map((o) => SLOTS.reduce((sum, s) => sum + Math.log(personal.itemProbability!(s, items[o[s]!]!.embedding) ?? 1), 0)));
     // The ruled slots take turns. Each slot's first answers are about two medoids (garments that stand for the
     // slot); after that, about the garment of the slot the model is least sure of. The model learns as in the
     // loop: after every answer up to 20, then every 5.
@@ -56,7 +54,8 @@ export function evalPersonalCeiling(
         if (turns.length) {
           const slot = turns[n % turns.length]!;
           const open = bySlot.get(slot)!.filter((i) => !asked.has(i));
-          const item = starters.get(slot)!.find((i) => !asked.has(i)) ?? leastSure(open, (i) => personal?.itemProbability!(slot, items[i]!.embedding) ?? 0.5);
+          // The least sure: the probability nearest 0.5.
+          const item = starters.get(slot)!.find((i) => !asked.has(i)) ?? open[argmax(open.map((i) => -Math.abs((personal?.itemProbability!(slot, items[i]!.embedding) ?? 0.5) - 0.5)))]!;
           asked.add(item);
           const truth = itemPasses(taste, slot, attrs[item]!);
           answers.push({ outfit: { [slot]: item }, liked: rng.next() < wrongShare ? !truth : truth });
@@ -70,11 +69,4 @@ export function evalPersonalCeiling(
   });
   const avg = (pick: (r: (typeof people)[number]) => Record<number, number>) => Object.fromEntries(budgets.map((b) => [b, round(mean(people.map((r) => pick(r)[b]!)))]));
   return { ceiling_auc_at: avg((r) => r.ceilingAucAt), clean_ceiling_auc_at: avg((r) => r.cleanCeilingAucAt), people, synthetic: true, people_set: peopleSet, noise };
-}
-
-/** The item whose probability is nearest 0.5. */
-function leastSure(items: readonly number[], probability: (i: number) => number): number {
-  let best = items[0]!;
-  for (const i of items) if (Math.abs(probability(i) - 0.5) < Math.abs(probability(best) - 0.5)) best = i;
-  return best;
 }

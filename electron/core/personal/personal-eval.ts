@@ -65,7 +65,7 @@ export function evalPersonal(
   let questionsAsked = 0;
   let finetunes = 0;
   (options.tastes ?? (peopleSet === 'dev' ? DEV_TASTES : TASTES)).forEach((taste, p) => {
-    const { rng, items, attrs, likedByTaste, keyOf, randomOutfits, seen, heldOut, heldLabels } = simulatedPerson(taste, p, pool, options.seed ?? 1, peopleSet);
+    const { rng, items, attrs, likedByTaste, keyOf, randomOutfits, seen, heldOut, heldLabels, heldOutAuc } = simulatedPerson(taste, p, pool, options.seed ?? 1, peopleSet);
     const candidates = randomOutfits(3000, seen);
 
     const judged: FineTuneJudgement[] = [];
@@ -77,12 +77,10 @@ export function evalPersonal(
     const result: PersonResult = { taste: taste.name, wardrobe: items.length, heldOutPositiveShare: mean(heldLabels.map(Number)), aucAt: {}, likedTop20At: {}, centroidAucAt: {} };
 
     const measure = (n: number) => {
-      const s = scoreAll(heldOut);
-      result.aucAt[n] = round(auc(s.filter((_, i) => heldLabels[i]), s.filter((_, i) => !heldLabels[i])));
+      result.aucAt[n] = heldOutAuc(scoreAll(heldOut));
       const top = topDiverse(candidates.filter((c) => !judgedKeys.has(keyOf(c))), scoreAll, 20);
       result.likedTop20At[n] = round(mean(top.map((o) => Number(likedByTaste(o)))));
-      const c = centroidScores(items, judged, heldOut);
-      result.centroidAucAt[n] = round(auc(c.filter((_, i) => heldLabels[i]), c.filter((_, i) => !heldLabels[i])));
+      result.centroidAucAt[n] = heldOutAuc(centroidScores(items, judged, heldOut));
     };
 
     for (let n = 0; n <= CHECKPOINTS.at(-1)!; n++) {
@@ -170,7 +168,10 @@ export function simulatedPerson(taste: Taste, index: number, pool: readonly Pool
   };
   const seen = new Set<string>();
   const heldOut = randomOutfits(1500, seen);
-  return { rng, items, attrs, bySlot, likedByTaste, keyOf, randomOutfits, seen, heldOut, heldLabels: heldOut.map(likedByTaste) };
+  const heldLabels = heldOut.map(likedByTaste);
+  /** AUC (three decimals) of scores of the held-out outfits, in their order, against the taste's labels. */
+  const heldOutAuc = (scores: readonly number[]) => round(auc(scores.filter((_, i) => heldLabels[i]), scores.filter((_, i) => !heldLabels[i])));
+  return { rng, items, attrs, bySlot, likedByTaste, keyOf, randomOutfits, seen, heldOut, heldLabels, heldOutAuc };
 }
 
 /** Best-scoring outfits with no item in more than two of them (as the app's suggestions are). */
